@@ -1,0 +1,79 @@
+/**
+ * @file postmortem/policy.hpp
+ * @brief The policy: "now", rule severities and limits, in one place.
+ *
+ * Every analysis takes a Policy, so its results are a pure function of (document, policy).
+ * A policy is plain data; it is read from JSON by Policy::parse():
+ *
+ * ```json
+ * {"as_of": "2024-06-01T00:00:00Z",
+ *  "rules": {"PM109": "off", "PM102": "warning"},
+ *  "limits": {"max_depth": 64, "max_document_bytes": 1073741824,
+ *             "max_string_bytes": 16777216, "max_collection_size": 10000000}}
+ * ```
+ *
+ * Thread-safety: a Policy is a plain value; concurrent reads are safe.
+ */
+#ifndef POSTMORTEM_POLICY_HPP
+#define POSTMORTEM_POLICY_HPP
+
+#include <postmortem/detail/enum.hpp>
+#include <postmortem/error.hpp>
+#include <postmortem/time.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+PM_BEGIN_NAMESPACE
+
+/// How serious a finding is. Numbered like the C API's PM_SEVERITY_* constants.
+PM_ENUM(Severity, error, warning, info)
+
+/**
+ * @brief Limits on what the parser accepts. Exceeding one fails with errc::limit.
+ *
+ * The defaults admit a 1,000,000-event timeline and reject hostile input (deep nesting,
+ * gigabyte strings) before it costs memory.
+ */
+struct Limits {
+  std::size_t max_document_bytes = std::size_t{1} << 30;  ///< 1 GiB of JSON text
+  std::size_t max_depth = 64;                             ///< nesting of arrays and objects
+  std::size_t max_string_bytes = std::size_t{16} << 20;   ///< 16 MiB for one string or key
+  std::size_t max_collection_size = 10'000'000;           ///< elements of one array
+
+  friend bool operator==(const Limits &, const Limits &) = default;
+};
+
+/// Policy settings; see the file comment for the JSON form.
+struct Policy {
+  /// "Now" for time-relative rules; when absent the current time is used (and said).
+  std::optional<Timestamp> as_of;
+  /// Per-rule severity override; nullopt means the rule is off. Keys are rule codes.
+  std::map<std::string, std::optional<Severity>, std::less<>> rules;
+  Limits limits;
+
+  /**
+   * @brief Reads a policy from JSON.
+   * @throws error errc::policy when the text is not JSON, a member is unknown, a rule code is
+   *   not in the catalog, or a value has the wrong type or range; the message names it.
+   */
+  static Policy parse(std::string_view json);
+
+  /// Sets one rule from the CLI spelling `PM403=off` or `PM403=warning`.
+  /// @throws error errc::policy for an unknown code or severity.
+  void set_rule(std::string_view assignment);
+
+  /// The severity rule `code` reports at under this policy, or nullopt when it is off.
+  std::optional<Severity> severity_of(std::string_view code, Severity default_severity) const;
+
+  /// as_of in UTC microseconds, or the system clock when as_of is absent.
+  std::int64_t now_micros() const;
+};
+
+PM_END_NAMESPACE
+
+#endif

@@ -1,0 +1,118 @@
+#include <postmortem/policy.hpp>
+#include <postmortem/validate.hpp>
+
+#include "text.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+#include <fmt/format.h>
+
+#include <chrono>
+
+PM_BEGIN_NAMESPACE
+
+namespace {
+
+namespace json = boost::json;
+
+[[noreturn]] void policy_error(const std::string &message) { throw error(errc::policy, message); }
+
+// The limits a policy may set, by name.
+struct LimitSetting {
+  std::string_view name;
+  std::size_t Limits::*member;
+};
+constexpr LimitSetting limit_settings[] = {
+    {"max_document_bytes", &Limits::max_document_bytes},
+    {"max_depth", &Limits::max_depth},
+    {"max_string_bytes", &Limits::max_string_bytes},
+    {"max_collection_size", &Limits::max_collection_size},
+};
+
+constexpr std::string_view top_level_members[] = {"as_of", "rules", "limits"};
+
+std::string did_you_mean(std::string_view word, std::span<const std::string_view> candidates) {
+  auto s = detail::suggest(word, candidates);
+  return s.empty() ? std::string() : fmt::format(" (did you mean \"{}\"?)", s);
+}
+
+std::optional<Severity> parse_rule_setting(std::string_view code, std::string_view value) {
+  if (!find_rule(code)) policy_error(fmt::format("policy: unknown rule code \"{}\"; see docs/rules.md for the catalog", code));
+  if (value == "off") return std::nullopt;
+  auto s = enum_from_string<Severity>(value);
+  if (!s) policy_error(fmt::format("policy: rule {} set to \"{}\"; expected \"error\", \"warning\", \"info\" or \"off\"", code, value));
+  return s;
+}
+
+void read_limits(Limits &limits, const json::value &v) {
+  if (!v.is_object()) policy_error("policy: /limits must be an object");
+  std::vector<std::string_view> names;
+  for (const auto &s : limit_settings) names.push_back(s.name);
+  for (const auto &kv : v.get_object()) {
+    const LimitSetting *setting = nullptr;
+    for (const auto &s : limit_settings)
+      if (s.name == kv.key()) setting = &s;
+    if (!setting)
+      policy_error(fmt::format("policy: unknown limit /limits/{}{}", std::string_view(kv.key()), did_you_mean(kv.key(), names)));
+    const json::value &n = kv.value();
+    std::uint64_t value = 0;
+    if (n.is_int64() && n.get_int64() > 0) value = static_cast<std::uint64_t>(n.get_int64());
+    else if (n.is_uint64() && n.get_uint64() > 0) value = n.get_uint64();
+    else policy_error(fmt::format("policy: /limits/{} must be a positive integer", setting->name));
+    limits.*(setting->member) = static_cast<std::size_t>(value);
+  }
+}
+
+} // namespace
+
+Policy Policy::parse(std::string_view text) {
+  json::error_code ec;
+  json::value v = json::parse(json::string_view(text.data(), text.size()), ec);
+  if (ec) policy_error(fmt::format("policy: not valid JSON: {}", ec.message()));
+  if (!v.is_object()) policy_error("policy: the top level must be an object");
+  Policy policy;
+  for (const auto &kv : v.get_object()) {
+    std::string_view key = kv.key();
+    const json::value &value = kv.value();
+    if (key == "as_of") {
+      std::string why;
+      if (!value.is_string()) policy_error("policy: /as_of must be an RFC 3339 timestamp string");
+      auto t = Timestamp::parse(std::string_view(value.get_string()), &why);
+      if (!t) policy_error(fmt::format("policy: /as_of \"{}\" is not a valid timestamp: {}", detail::abbreviate(value.get_string()), why));
+      policy.as_of = t;
+    } else if (key == "rules") {
+      if (!value.is_object()) policy_error("policy: /rules must be an object such as {\"PM403\": \"off\"}");
+      for (const auto &rule : value.get_object()) {
+        if (!rule.value().is_string())
+          policy_error(fmt::format("policy: /rules/{} must be \"error\", \"warning\", \"info\" or \"off\"", std::string_view(rule.key())));
+        policy.rules[std::string(rule.key())] = parse_rule_setting(rule.key(), rule.value().get_string());
+      }
+    } else if (key == "limits") {
+      read_limits(policy.limits, value);
+    } else if (key.substr(0, 2) != "x_") {
+      policy_error(fmt::format("policy: unknown member \"{}\"{}", key, did_you_mean(key, top_level_members)));
+    }
+  }
+  return policy;
+}
+
+void Policy::set_rule(std::string_view assignment) {
+  auto eq = assignment.find('=');
+  if (eq == std::string_view::npos)
+    policy_error(fmt::format("rule setting \"{}\" should look like PM403=off or PM403=warning", assignment));
+  auto code = assignment.substr(0, eq);
+  rules[std::string(code)] = parse_rule_setting(code, assignment.substr(eq + 1));
+}
+
+std::optional<Severity> Policy::severity_of(std::string_view code, Severity default_severity) const {
+  auto it = rules.find(code);
+  return it == rules.end() ? std::optional<Severity>(default_severity) : it->second;
+}
+
+std::int64_t Policy::now_micros() const {
+  if (as_of) return as_of->micros;
+  using namespace std::chrono;
+  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+PM_END_NAMESPACE
