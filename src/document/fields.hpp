@@ -59,6 +59,10 @@ struct FieldInfo {
   const void *(*at)(const void *obj, std::size_t i) = nullptr;
   void *(*emplace_back)(void *obj) = nullptr;
   void (*clear)(void *obj) = nullptr;
+  /// objects kind: reserve room, and move every element of `from` (same type) to the end
+  /// of `to`, leaving `from` empty with its memory freed.
+  void (*reserve)(void *obj, std::size_t n) = nullptr;
+  void (*move_append)(void *to, void *from) = nullptr;
 };
 
 struct TypeInfo {

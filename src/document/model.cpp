@@ -2,6 +2,7 @@
 #include "document/fields.hpp"
 
 #include <cmath>
+#include <iterator>
 #include <type_traits>
 
 PM_BEGIN_NAMESPACE
@@ -197,6 +198,13 @@ template <auto Ptr> FieldInfo field(std::string_view name, bool required = false
       f.at = [](const void *o, std::size_t i) -> const void * { return &(static_cast<const C *>(o)->*Ptr)[i]; };
       f.emplace_back = [](void *o) -> void * { return &(static_cast<C *>(o)->*Ptr).emplace_back(); };
       f.clear = [](void *o) { (static_cast<C *>(o)->*Ptr).clear(); };
+      f.reserve = [](void *o, std::size_t n) { (static_cast<C *>(o)->*Ptr).reserve(n); };
+      f.move_append = [](void *to, void *from) {
+        auto &dst = static_cast<C *>(to)->*Ptr;
+        auto &src = static_cast<C *>(from)->*Ptr;
+        std::move(src.begin(), src.end(), std::back_inserter(dst));
+        M().swap(src);
+      };
     }
   }
   return f;

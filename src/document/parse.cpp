@@ -67,6 +67,7 @@ public:
         // A top-level collection: its elements are read one at a time.
         f->clear(&doc_);
         doc_.extra.erase(key_);
+        chunks_.clear();
         stream_ = f;
         stream_raw_ = false;
         stream_count_ = 0;
@@ -80,6 +81,7 @@ public:
   bool on_array_end(std::size_t n, json::error_code &ec) {
     --depth_;
     if (stream_ && depth_ == 1 && !capturing_) {
+      gather_chunks();
       stream_ = nullptr;
       return true;
     }
@@ -224,12 +226,21 @@ private:
   // One element of a top-level collection. An element that is not an object cannot live in
   // the typed vector, so the whole collection then falls back to raw JSON in extra (what
   // was read so far converted back losslessly); validation reports the element.
+  //
+  // Elements are read into chunks of chunk_size and moved into the document's vector once
+  // their number is known: growing one vector by doubling would need up to three times its
+  // final size at the last reallocation.
   void add_element(const json::value &v) {
     if (!stream_raw_ && v.is_object()) {
-      read_object(stream_->emplace_back(&doc_), *stream_->nested, v.get_object());
+      if (chunks_.empty() || stream_->size(chunks_.back().get()) == chunk_size) {
+        chunks_.push_back(std::make_unique<Document>());
+        stream_->reserve(chunks_.back().get(), chunk_size);
+      }
+      read_object(stream_->emplace_back(chunks_.back().get()), *stream_->nested, v.get_object());
       return;
     }
     if (!stream_raw_) {
+      gather_chunks();
       stream_raw_ = true;
       json::object tmp;
       stream_->write(&doc_, tmp, stream_->name);
@@ -239,6 +250,18 @@ private:
       stream_->clear(&doc_);
     }
     doc_.extra[key_].as_array().push_back(v);
+  }
+
+  void gather_chunks() {
+    if (chunks_.empty()) return;
+    std::size_t total = stream_->size(&doc_);
+    for (const auto &c : chunks_) total += stream_->size(c.get());
+    stream_->reserve(&doc_, total);
+    for (auto &c : chunks_) {
+      stream_->move_append(&doc_, c.get());
+      c.reset();
+    }
+    chunks_.clear();
   }
 
   bool fail_top_level(std::string_view what, json::error_code &ec) {
@@ -276,6 +299,8 @@ private:
   const FieldInfo *stream_ = nullptr;
   bool stream_raw_ = false;
   std::size_t stream_count_ = 0;
+  static constexpr std::size_t chunk_size = 4096;
+  std::vector<std::unique_ptr<Document>> chunks_;
 };
 
 // Line and column (1-based, in code points) of a byte offset, for messages.

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <cmath>
 #include <unordered_map>
 
@@ -87,13 +88,17 @@ private:
   std::size_t push(std::string_view token) {
     std::size_t mark = path_.size();
     path_ += '/';
-    path_ += escape_pointer_token(token);
+    if (token.find_first_of("~/") == std::string_view::npos) path_ += token;
+    else path_ += escape_pointer_token(token);
     return mark;
   }
 
   std::size_t push(std::size_t index) {
     std::size_t mark = path_.size();
-    fmt::format_to(std::back_inserter(path_), "/{}", index);
+    char buf[24];
+    buf[0] = '/';
+    auto r = std::to_chars(buf + 1, buf + sizeof buf, index);
+    path_.append(buf, r.ptr);
     return mark;
   }
 
