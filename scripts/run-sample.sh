@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Sets up, builds, and runs the main job on a sample post-mortem: the postmortem CLI checks
+# it against the rule catalog. Usage: scripts/run-sample.sh [FILE.json]
+# (default: tests/data/examples/data-exfiltration-cloud-bucket.json)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+sample=${1:-tests/data/examples/data-exfiltration-cloud-bucket.json}
+
+scripts/install-deps.sh >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$(nproc 2>/dev/null || echo 2)" --target postmortem_cli >/dev/null
+cli=build/examples/cli/postmortem
+
+run() {
+  echo "\$ postmortem $*"
+  # Exit status 1 means "findings at or above --fail-on": expected for a realistic sample.
+  "$cli" "$@" || [ $? -eq 1 ]
+  echo
+}
+
+run check "$sample"
