@@ -29,7 +29,19 @@ constexpr LimitSetting limit_settings[] = {
     {"max_collection_size", &Limits::max_collection_size},
 };
 
-constexpr std::string_view top_level_members[] = {"as_of", "rules", "limits"};
+struct ThresholdSetting {
+  std::string_view name;
+  double Thresholds::*member;
+  double min;
+};
+constexpr ThresholdSetting threshold_settings[] = {
+    {"max_gap_hours", &Thresholds::max_gap_hours, 0},
+    {"min_events", &Thresholds::min_events, 0},
+    {"verify_within_days", &Thresholds::verify_within_days, 0},
+    {"duplicate_event_seconds", &Thresholds::duplicate_event_seconds, 0},
+};
+
+constexpr std::string_view top_level_members[] = {"as_of", "rules", "thresholds", "regulatory_deadlines", "limits"};
 
 std::string did_you_mean(std::string_view word, std::span<const std::string_view> candidates) {
   auto s = detail::suggest(word, candidates);
@@ -63,6 +75,34 @@ void read_limits(Limits &limits, const json::value &v) {
   }
 }
 
+void read_thresholds(Thresholds &thresholds, const json::value &v) {
+  if (!v.is_object()) policy_error("policy: /thresholds must be an object");
+  std::vector<std::string_view> names;
+  for (const auto &s : threshold_settings) names.push_back(s.name);
+  for (const auto &kv : v.get_object()) {
+    const ThresholdSetting *setting = nullptr;
+    for (const auto &s : threshold_settings)
+      if (s.name == kv.key()) setting = &s;
+    if (!setting)
+      policy_error(fmt::format("policy: unknown threshold /thresholds/{}{}", std::string_view(kv.key()), did_you_mean(kv.key(), names)));
+    const json::value &n = kv.value();
+    if (!n.is_number() || n.to_number<double>() < setting->min)
+      policy_error(fmt::format("policy: /thresholds/{} must be a number >= {}", setting->name, setting->min));
+    thresholds.*(setting->member) = n.to_number<double>();
+  }
+}
+
+std::map<std::string, double, std::less<>> read_deadlines(const json::value &v) {
+  if (!v.is_object()) policy_error("policy: /regulatory_deadlines must be an object such as {\"GDPR\": 72} (hours)");
+  std::map<std::string, double, std::less<>> out;
+  for (const auto &kv : v.get_object()) {
+    if (!kv.value().is_number() || kv.value().to_number<double>() <= 0)
+      policy_error(fmt::format("policy: /regulatory_deadlines/{} must be a positive number of hours", std::string_view(kv.key())));
+    out[std::string(kv.key())] = kv.value().to_number<double>();
+  }
+  return out;
+}
+
 } // namespace
 
 Policy Policy::parse(std::string_view text) {
@@ -87,6 +127,10 @@ Policy Policy::parse(std::string_view text) {
           policy_error(fmt::format("policy: /rules/{} must be \"error\", \"warning\", \"info\" or \"off\"", std::string_view(rule.key())));
         policy.rules[std::string(rule.key())] = parse_rule_setting(rule.key(), rule.value().get_string());
       }
+    } else if (key == "thresholds") {
+      read_thresholds(policy.thresholds, value);
+    } else if (key == "regulatory_deadlines") {
+      policy.regulatory_deadlines = read_deadlines(value);
     } else if (key == "limits") {
       read_limits(policy.limits, value);
     } else if (key.substr(0, 2) != "x_") {

@@ -8,6 +8,9 @@
  * ```json
  * {"as_of": "2024-06-01T00:00:00Z",
  *  "rules": {"PM109": "off", "PM102": "warning"},
+ *  "thresholds": {"max_gap_hours": 24, "min_events": 3, "verify_within_days": 90,
+ *                 "duplicate_event_seconds": 60},
+ *  "regulatory_deadlines": {"GDPR": 72, "NIS2": 24},
  *  "limits": {"max_depth": 64, "max_document_bytes": 1073741824,
  *             "max_string_bytes": 16777216, "max_collection_size": 10000000}}
  * ```
@@ -48,12 +51,27 @@ struct Limits {
   friend bool operator==(const Limits &, const Limits &) = default;
 };
 
+/// Thresholds of the time- and count-based rules (docs/rules.md says which rule uses which).
+struct Thresholds {
+  double max_gap_hours = 24;            ///< PM305: longest quiet gap after detection
+  double min_events = 3;                ///< PM307: fewest timeline events
+  double verify_within_days = 90;       ///< PM505: done actions must be verified within this
+  double duplicate_event_seconds = 60;  ///< PM308: same description within this many seconds
+
+  friend bool operator==(const Thresholds &, const Thresholds &) = default;
+};
+
 /// Policy settings; see the file comment for the JSON form.
 struct Policy {
   /// "Now" for time-relative rules; when absent the current time is used (and said).
   std::optional<Timestamp> as_of;
   /// Per-rule severity override; nullopt means the rule is off. Keys are rule codes.
   std::map<std::string, std::optional<Severity>, std::less<>> rules;
+  Thresholds thresholds;
+  /// PM412: hours from detection within which a regime requires notification. A policy's
+  /// `regulatory_deadlines` replaces this map (so a regime can be removed). Names are
+  /// compared case-insensitively with `impact.regulatory`.
+  std::map<std::string, double, std::less<>> regulatory_deadlines = {{"GDPR", 72}};
   Limits limits;
 
   /**

@@ -52,6 +52,10 @@ struct FieldInfo {
   bool (*present)(const void *obj) = nullptr;
   /// string kind: the value, or nullptr when absent.
   const std::string *(*text)(const void *obj) = nullptr;
+  /// strings kind: the array (empty when absent).
+  const Strings *(*strings)(const void *obj) = nullptr;
+  /// timestamp kind: the value, or nullptr when absent.
+  const Timestamp *(*timestamp)(const void *obj) = nullptr;
   /// integer and number kinds: the value (only when present).
   double (*number)(const void *obj) = nullptr;
   /// object kinds: how many nested objects (0/1 for `object`), the i-th, a new one, clear.

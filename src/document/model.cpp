@@ -181,6 +181,11 @@ template <auto Ptr> FieldInfo field(std::string_view name, bool required = false
         const auto &m = static_cast<const C *>(o)->*Ptr;
         return m ? &*m : nullptr;
       };
+    if constexpr (std::is_same_v<Elem, Timestamp>)
+      f.timestamp = [](const void *o) -> const Timestamp * {
+        const auto &m = static_cast<const C *>(o)->*Ptr;
+        return m ? &*m : nullptr;
+      };
     if constexpr (std::is_same_v<Elem, std::int64_t> || std::is_same_v<Elem, double>)
       f.number = [](const void *o) { return static_cast<double>(*(static_cast<const C *>(o)->*Ptr)); };
     if constexpr (!Codec::scalar) {
@@ -192,6 +197,8 @@ template <auto Ptr> FieldInfo field(std::string_view name, bool required = false
     }
   } else {
     f.enum_names = names_of<Elem>();
+    if constexpr (std::is_same_v<Elem, std::string>)
+      f.strings = [](const void *o) -> const Strings * { return &(static_cast<const C *>(o)->*Ptr); };
     if constexpr (!Codec::scalar) {
       f.nested = &type_info<Elem>();
       f.size = [](const void *o) { return (static_cast<const C *>(o)->*Ptr).size(); };

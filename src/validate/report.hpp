@@ -6,6 +6,7 @@
 #include <postmortem/validate.hpp>
 
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 PM_BEGIN_NAMESPACE
@@ -29,6 +30,53 @@ private:
 
 /// PM102–PM110: the document's shape, from the model tables.
 void check_structure(const Document &doc, Report &report);
+/// PM201–PM204: references between collections and the dependency graph.
+void check_references(const Document &doc, Report &report);
+/// PM301–PM308: the timeline and the lifecycle milestones.
+void check_timeline(const Document &doc, Report &report);
+/// PM401–PM412: the analysis (root causes, impact, lessons, review breadth).
+void check_analysis(const Document &doc, Report &report);
+/// PM501–PM509: the remediation actions.
+void check_actions(const Document &doc, Report &report);
+/// PM116: indicator values well-formed for their type.
+void check_indicators(const Document &doc, Report &report);
+/// PM601–PM604: evidence and its chain of custody.
+void check_evidence(const Document &doc, Report &report);
+/// PM701–PM703: the review itself.
+void check_review(const Document &doc, Report &report);
+
+// Helpers shared by the checkers.
+
+/// "/collection/i" or "/collection/i/member".
+std::string pointer(std::string_view collection, std::size_t index, std::string_view member = {});
+
+/// Index of the first element with each id, for the collections that have ids.
+/// Elements without an id are skipped. O(n).
+template <class T>
+std::unordered_map<std::string_view, std::size_t> index_by_id(const std::vector<T> &items) {
+  std::unordered_map<std::string_view, std::size_t> out;
+  out.reserve(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i)
+    if (items[i].id) out.try_emplace(*items[i].id, i);
+  return out;
+}
+
+/// The id of an element for messages: its id, or "#i" when it has none.
+template <class T> std::string label(const std::vector<T> &items, std::size_t i) {
+  if (items[i].id) return *items[i].id;
+  std::string out = "#";
+  out += std::to_string(i); // not "#" + to_string(i): GCC 12 warns wrongly (-Wrestrict)
+  return out;
+}
+
+/// The time "now" as the policy defines it, and how to say it in a message.
+std::string now_phrase(const Policy &policy);
+
+/// True for actions that still need work: not done, verified or rejected.
+bool is_open(const Action &a) noexcept;
+
+/// Lower-cased ASCII copy.
+std::string lower(std::string_view s);
 
 } // namespace detail
 PM_END_NAMESPACE

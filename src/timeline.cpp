@@ -1,0 +1,80 @@
+#include <postmortem/timeline.hpp>
+
+#include <algorithm>
+
+PM_BEGIN_NAMESPACE
+
+namespace {
+
+constexpr EventType started_types[] = {EventType::attacker_activity};
+constexpr EventType detected_types[] = {EventType::detection, EventType::alert};
+constexpr EventType reported_types[] = {EventType::escalation, EventType::notification};
+constexpr EventType contained_types[] = {EventType::containment};
+constexpr EventType eradicated_types[] = {EventType::eradication};
+constexpr EventType recovered_types[] = {EventType::recovery};
+
+constexpr MilestoneRule rules_table[] = {
+    {Milestone::started_at, started_types, false},
+    {Milestone::detected_at, detected_types, false},
+    {Milestone::reported_at, reported_types, false},
+    {Milestone::contained_at, contained_types, true},
+    {Milestone::eradicated_at, eradicated_types, true},
+    {Milestone::recovered_at, recovered_types, true},
+    {Milestone::closed_at, {}, false},
+};
+
+// The explicit value of a milestone in incident.milestones.
+const std::optional<Timestamp> *explicit_time(const Milestones &m, Milestone which) {
+  static constexpr std::optional<Timestamp> Milestones::*members[] = {
+      &Milestones::started_at,   &Milestones::detected_at,   &Milestones::reported_at, &Milestones::contained_at,
+      &Milestones::eradicated_at, &Milestones::recovered_at, &Milestones::closed_at,
+  };
+  return &(m.*members[static_cast<std::size_t>(which)]);
+}
+
+} // namespace
+
+std::span<const MilestoneRule> milestone_rules() noexcept { return rules_table; }
+
+Lifecycle resolve_lifecycle(const Document &doc) {
+  Lifecycle out;
+  const Milestones *given = doc.incident && doc.incident->milestones ? &*doc.incident->milestones : nullptr;
+  for (const auto &rule : rules_table) {
+    auto slot = static_cast<std::size_t>(rule.milestone);
+    if (given) {
+      if (const auto &t = *explicit_time(*given, rule.milestone)) {
+        out[slot] = ResolvedMilestone{*t, MilestoneSource::milestone, std::nullopt, Precision::second};
+        continue;
+      }
+    }
+    if (rule.event_types.empty()) continue;
+    std::optional<std::size_t> best;
+    for (std::size_t i = 0; i < doc.timeline.size(); ++i) {
+      const Event &e = doc.timeline[i];
+      if (!e.time || !e.type || std::ranges::find(rule.event_types, *e.type) == rule.event_types.end()) continue;
+      if (!best) {
+        best = i;
+        continue;
+      }
+      auto t = e.time->micros, b = doc.timeline[*best].time->micros;
+      // Ties keep the first event in document order.
+      if (rule.latest ? t > b : t < b) best = i;
+    }
+    if (best) {
+      const Event &e = doc.timeline[*best];
+      out[slot] = ResolvedMilestone{*e.time, MilestoneSource::derived, best, e.precision.value_or(Precision::second)};
+    }
+  }
+  return out;
+}
+
+std::vector<std::size_t> chronological_order(const Document &doc) {
+  std::vector<std::size_t> order;
+  order.reserve(doc.timeline.size());
+  for (std::size_t i = 0; i < doc.timeline.size(); ++i)
+    if (doc.timeline[i].time) order.push_back(i);
+  std::ranges::stable_sort(order, {}, [&](std::size_t i) { return doc.timeline[i].time->micros; });
+  return order;
+}
+
+PM_END_NAMESPACE
