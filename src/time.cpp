@@ -95,7 +95,7 @@ std::optional<Timestamp> Timestamp::parse(std::string_view s, std::string *why) 
                              : "expected YYYY-MM-DDThh:mm:ss with an offset");
     return std::nullopt;
   }
-  t.lower_case = s[10] == 't';
+  t.lower_t = s[10] == 't';
   if (h > 23) {
     fail(why, fmt::format("hour {:02} is out of range (00-23; midnight is 00:00 of the next day)", h));
     return std::nullopt;
@@ -122,7 +122,7 @@ std::optional<Timestamp> Timestamp::parse(std::string_view s, std::string *why) 
   int offset = 0;
   if (s[pos] == 'Z' || s[pos] == 'z') {
     t.zulu = true;
-    t.lower_case = t.lower_case || s[pos] == 'z';
+    t.lower_z = s[pos] == 'z';
     ++pos;
   } else if (s[pos] == '+' || s[pos] == '-') {
     int oh = 0, om = 0;
@@ -176,9 +176,9 @@ std::string format_instant(std::int64_t micros, int offset_minutes, unsigned fra
 } // namespace
 
 std::string Timestamp::to_string() const {
-  std::string out = format_instant(micros, offset_minutes, fraction_digits, lower_case ? 't' : 'T');
+  std::string out = format_instant(micros, offset_minutes, fraction_digits, lower_t ? 't' : 'T');
   if (zulu) {
-    out += lower_case ? 'z' : 'Z';
+    out += lower_z ? 'z' : 'Z';
   } else {
     int off = offset_minutes;
     char sign = off < 0 || unknown_offset ? '-' : '+';

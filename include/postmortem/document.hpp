@@ -2,7 +2,7 @@
  * @file postmortem/document.hpp
  * @brief The `postmortem/1` document as C++ value types; parsing and serialization.
  *
- * The model follows FORMAT.md member for member. Parsing is lenient and lossless:
+ * The model follows docs/format.md member for member. Parsing is lenient and lossless:
  * it fails only when the bytes are not JSON, the top level is not an object, `schema` is not
  * `postmortem/1`, or a limit of the policy is exceeded. Everything else loads. A member whose
  * value does not fit its typed field (wrong JSON type, unknown enum value, malformed
@@ -31,7 +31,7 @@
 PM_BEGIN_NAMESPACE
 
 // ---------------------------------------------------------------------------------------
-// Enumerations: the JSON spelling of each enumerator is its name (`public_` is "public").
+// Enumerations (docs/format.md): the JSON spelling of each enumerator is its name (`public_` is "public").
 
 PM_ENUM(Category, network_breach, phishing, malware, ransomware, data_exfiltration,
         credential_compromise, denial_of_service, insider_threat, misconfiguration,

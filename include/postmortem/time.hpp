@@ -30,7 +30,8 @@ struct Timestamp {
   std::int16_t offset_minutes = 0;
   std::uint8_t fraction_digits = 0; ///< 0–6 digits after the seconds, as written
   bool zulu = true;              ///< written with `Z` (true) or a numeric offset
-  bool lower_case = false;       ///< written with `t`/`z` rather than `T`/`Z`
+  bool lower_t = false;          ///< written with `t` rather than `T`
+  bool lower_z = false;          ///< written with `z` rather than `Z`
   bool unknown_offset = false;   ///< written `-00:00` (RFC 3339: local offset unknown)
 
   /// Parses `text`; on failure returns nullopt and, if `why` is given, sets it to a reason

@@ -70,7 +70,8 @@ struct FieldInfo {
 };
 
 struct TypeInfo {
-  std::string_view name; ///< the C++ type name, e.g. "Event"
+  std::string_view name;  ///< the C++ type name, e.g. "Event"
+  std::string_view label; ///< how messages name one, e.g. "a timeline event"
   std::vector<FieldInfo> fields;
   Extra &(*extra)(void *obj) = nullptr;
   const Extra &(*const_extra)(const void *obj) = nullptr;

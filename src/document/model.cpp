@@ -217,9 +217,10 @@ template <auto Ptr> FieldInfo field(std::string_view name, bool required = false
   return f;
 }
 
-template <class T> TypeInfo make_type(std::string_view name, std::vector<FieldInfo> fields) {
+template <class T> TypeInfo make_type(std::string_view name, std::string_view label, std::vector<FieldInfo> fields) {
   TypeInfo ti;
   ti.name = name;
+  ti.label = label;
   ti.fields = std::move(fields);
   ti.extra = [](void *o) -> Extra & { return static_cast<T *>(o)->extra; };
   ti.const_extra = [](const void *o) -> const Extra & { return static_cast<const T *>(o)->extra; };
@@ -297,7 +298,7 @@ std::string escape_pointer_token(std::string_view token) {
 // The tables: FORMAT.md, member for member, in its order.
 
 template <> const TypeInfo &type_info<Actor>() {
-  static const TypeInfo ti = make_type<Actor>("Actor", {
+  static const TypeInfo ti = make_type<Actor>("Actor", "the actor", {
       field<&Actor::type>("type"),
       field<&Actor::name>("name"),
       field<&Actor::motive>("motive"),
@@ -306,7 +307,7 @@ template <> const TypeInfo &type_info<Actor>() {
 }
 
 template <> const TypeInfo &type_info<Milestones>() {
-  static const TypeInfo ti = make_type<Milestones>("Milestones", {
+  static const TypeInfo ti = make_type<Milestones>("Milestones", "the milestones", {
       field<&Milestones::started_at>("started_at"),
       field<&Milestones::detected_at>("detected_at"),
       field<&Milestones::reported_at>("reported_at"),
@@ -319,7 +320,7 @@ template <> const TypeInfo &type_info<Milestones>() {
 }
 
 template <> const TypeInfo &type_info<FinancialLoss>() {
-  static const TypeInfo ti = make_type<FinancialLoss>("FinancialLoss", {
+  static const TypeInfo ti = make_type<FinancialLoss>("FinancialLoss", "the financial loss", {
       field<&FinancialLoss::min>("min", false, 0, inf),
       field<&FinancialLoss::max>("max", false, 0, inf),
       field<&FinancialLoss::currency>("currency"),
@@ -328,7 +329,7 @@ template <> const TypeInfo &type_info<FinancialLoss>() {
 }
 
 template <> const TypeInfo &type_info<Impact>() {
-  static const TypeInfo ti = make_type<Impact>("Impact", {
+  static const TypeInfo ti = make_type<Impact>("Impact", "the impact", {
       field<&Impact::confidentiality>("confidentiality"),
       field<&Impact::integrity>("integrity"),
       field<&Impact::availability>("availability"),
@@ -346,7 +347,7 @@ template <> const TypeInfo &type_info<Impact>() {
 }
 
 template <> const TypeInfo &type_info<Incident>() {
-  static const TypeInfo ti = make_type<Incident>("Incident", {
+  static const TypeInfo ti = make_type<Incident>("Incident", "the incident", {
       field<&Incident::id>("id", required),
       field<&Incident::title>("title", required),
       field<&Incident::summary>("summary"),
@@ -367,7 +368,7 @@ template <> const TypeInfo &type_info<Incident>() {
 }
 
 template <> const TypeInfo &type_info<Asset>() {
-  static const TypeInfo ti = make_type<Asset>("Asset", {
+  static const TypeInfo ti = make_type<Asset>("Asset", "an asset", {
       field<&Asset::id>("id", required),
       field<&Asset::name>("name", required),
       field<&Asset::type>("type"),
@@ -380,7 +381,7 @@ template <> const TypeInfo &type_info<Asset>() {
 }
 
 template <> const TypeInfo &type_info<Vulnerability>() {
-  static const TypeInfo ti = make_type<Vulnerability>("Vulnerability", {
+  static const TypeInfo ti = make_type<Vulnerability>("Vulnerability", "a vulnerability", {
       field<&Vulnerability::id>("id", required),
       field<&Vulnerability::cvss>("cvss"),
       field<&Vulnerability::exploited>("exploited"),
@@ -392,7 +393,7 @@ template <> const TypeInfo &type_info<Vulnerability>() {
 }
 
 template <> const TypeInfo &type_info<Event>() {
-  static const TypeInfo ti = make_type<Event>("Event", {
+  static const TypeInfo ti = make_type<Event>("Event", "a timeline event", {
       field<&Event::id>("id", required),
       field<&Event::time>("time", required),
       field<&Event::precision>("precision"),
@@ -410,7 +411,7 @@ template <> const TypeInfo &type_info<Event>() {
 }
 
 template <> const TypeInfo &type_info<CustodyEntry>() {
-  static const TypeInfo ti = make_type<CustodyEntry>("CustodyEntry", {
+  static const TypeInfo ti = make_type<CustodyEntry>("CustodyEntry", "a custody entry", {
       field<&CustodyEntry::time>("time"),
       field<&CustodyEntry::action>("action"),
       field<&CustodyEntry::by>("by"),
@@ -421,7 +422,7 @@ template <> const TypeInfo &type_info<CustodyEntry>() {
 }
 
 template <> const TypeInfo &type_info<Evidence>() {
-  static const TypeInfo ti = make_type<Evidence>("Evidence", {
+  static const TypeInfo ti = make_type<Evidence>("Evidence", "an evidence item", {
       field<&Evidence::id>("id", required),
       field<&Evidence::type>("type"),
       field<&Evidence::description>("description", required),
@@ -436,7 +437,7 @@ template <> const TypeInfo &type_info<Evidence>() {
 }
 
 template <> const TypeInfo &type_info<Indicator>() {
-  static const TypeInfo ti = make_type<Indicator>("Indicator", {
+  static const TypeInfo ti = make_type<Indicator>("Indicator", "an indicator", {
       field<&Indicator::id>("id", required),
       field<&Indicator::type>("type"),
       field<&Indicator::value>("value", required),
@@ -450,7 +451,7 @@ template <> const TypeInfo &type_info<Indicator>() {
 }
 
 template <> const TypeInfo &type_info<Factor>() {
-  static const TypeInfo ti = make_type<Factor>("Factor", {
+  static const TypeInfo ti = make_type<Factor>("Factor", "a factor", {
       field<&Factor::id>("id", required),
       field<&Factor::kind>("kind", required),
       field<&Factor::category>("category", required),
@@ -467,7 +468,7 @@ template <> const TypeInfo &type_info<Factor>() {
 }
 
 template <> const TypeInfo &type_info<Ticket>() {
-  static const TypeInfo ti = make_type<Ticket>("Ticket", {
+  static const TypeInfo ti = make_type<Ticket>("Ticket", "the ticket", {
       field<&Ticket::system>("system"),
       field<&Ticket::key>("key"),
       field<&Ticket::url>("url"),
@@ -476,7 +477,7 @@ template <> const TypeInfo &type_info<Ticket>() {
 }
 
 template <> const TypeInfo &type_info<Verification>() {
-  static const TypeInfo ti = make_type<Verification>("Verification", {
+  static const TypeInfo ti = make_type<Verification>("Verification", "a verification", {
       field<&Verification::date>("date"),
       field<&Verification::method>("method"),
       field<&Verification::result>("result"),
@@ -486,7 +487,7 @@ template <> const TypeInfo &type_info<Verification>() {
 }
 
 template <> const TypeInfo &type_info<Action>() {
-  static const TypeInfo ti = make_type<Action>("Action", {
+  static const TypeInfo ti = make_type<Action>("Action", "an action", {
       field<&Action::id>("id", required),
       field<&Action::title>("title", required),
       field<&Action::description>("description"),
@@ -508,7 +509,7 @@ template <> const TypeInfo &type_info<Action>() {
 }
 
 template <> const TypeInfo &type_info<Lesson>() {
-  static const TypeInfo ti = make_type<Lesson>("Lesson", {
+  static const TypeInfo ti = make_type<Lesson>("Lesson", "a lesson", {
       field<&Lesson::id>("id", required),
       field<&Lesson::kind>("kind"),
       field<&Lesson::text>("text", required),
@@ -518,7 +519,7 @@ template <> const TypeInfo &type_info<Lesson>() {
 }
 
 template <> const TypeInfo &type_info<Participant>() {
-  static const TypeInfo ti = make_type<Participant>("Participant", {
+  static const TypeInfo ti = make_type<Participant>("Participant", "a participant", {
       field<&Participant::id>("id"),
       field<&Participant::name>("name", required),
       field<&Participant::role>("role"),
@@ -528,7 +529,7 @@ template <> const TypeInfo &type_info<Participant>() {
 }
 
 template <> const TypeInfo &type_info<Question>() {
-  static const TypeInfo ti = make_type<Question>("Question", {
+  static const TypeInfo ti = make_type<Question>("Question", "a review question", {
       field<&Question::question>("question", required),
       field<&Question::answer>("answer"),
   });
@@ -536,7 +537,7 @@ template <> const TypeInfo &type_info<Question>() {
 }
 
 template <> const TypeInfo &type_info<Review>() {
-  static const TypeInfo ti = make_type<Review>("Review", {
+  static const TypeInfo ti = make_type<Review>("Review", "the review", {
       field<&Review::status>("status"),
       field<&Review::held_at>("held_at"),
       field<&Review::facilitator>("facilitator"),
@@ -547,7 +548,7 @@ template <> const TypeInfo &type_info<Review>() {
 }
 
 template <> const TypeInfo &type_info<Document>() {
-  static const TypeInfo ti = make_type<Document>("Document", {
+  static const TypeInfo ti = make_type<Document>("Document", "the document", {
       field<&Document::schema>("schema", required),
       field<&Document::incident>("incident", required),
       field<&Document::assets>("assets"),

@@ -11,6 +11,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <iterator>
@@ -82,6 +83,8 @@ public:
     --depth_;
     if (stream_ && depth_ == 1 && !capturing_) {
       gather_chunks();
+      // An empty array means the same as an absent one, but is written back as read.
+      if (stream_count_ == 0) doc_.extra.insert_or_assign(key_, json::array());
       stream_ = nullptr;
       return true;
     }
@@ -358,6 +361,9 @@ Document parse(std::string_view text, const Policy &policy) {
 }
 
 Document load(const std::string &path, const Policy &policy) {
+  std::error_code fs_error;
+  if (std::filesystem::is_directory(path, fs_error))
+    throw error(errc::io, fmt::format("cannot read '{}': it is a directory", path));
   std::ifstream in(path, std::ios::binary);
   if (!in) throw error(errc::io, fmt::format("cannot open '{}': {}", path, std::strerror(errno)));
   in.seekg(0, std::ios::end);

@@ -48,8 +48,8 @@ void progress(const Document &doc, std::size_t i, Report &report) {
 
   if (is_open(a) && a.due && a.due->days < today)
     report.add("PM504", pointer("actions", i, "due"),
-               fmt::format("action {} was due {} and is still {} ({} days overdue at {})", id, a.due->to_date_string(),
-                           to_string(status), today - a.due->days, now_phrase(policy)));
+               fmt::format("action {} was due {} and is still {} ({} day{} overdue at {})", id, a.due->to_date_string(),
+                           to_string(status), today - a.due->days, today - a.due->days == 1 ? "" : "s", now_phrase(policy)));
 
   if (status == ActionStatus::done && a.verification.empty()) {
     const double window = policy.thresholds.verify_within_days;

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 PM_BEGIN_NAMESPACE
@@ -79,13 +80,21 @@ void impact(const Document &doc, Report &report) {
 
 void lessons_and_teams(const Document &doc, Report &report) {
   if (doc.lessons.empty()) report.add("PM407", "/lessons", "no lessons learned");
-  std::set<std::string> teams;
-  for (const auto &p : doc.participants)
-    if (nonblank(p.team)) teams.insert(lower(*p.team));
-  if (teams.size() < 2)
-    report.add("PM408", "/participants",
-               teams.empty() ? std::string("no participant has a team: the review cannot be shown to be cross-functional")
-                             : fmt::format("every participant is from one team (\"{}\")", *teams.begin()));
+  std::map<std::string, std::string> teams; // lower-cased -> as first written
+  std::size_t without_team = 0;
+  for (const auto &p : doc.participants) {
+    if (nonblank(p.team)) teams.try_emplace(lower(*p.team), *p.team);
+    else ++without_team;
+  }
+  if (teams.size() < 2) {
+    std::string message = doc.participants.empty() ? std::string("no participants are recorded")
+                          : teams.empty()          ? std::string("no participant has a team")
+                                                   : fmt::format("every participant with a team is from one team (\"{}\")",
+                                                                 abbreviate(teams.begin()->second, 40));
+    if (without_team > 0 && !teams.empty())
+      message += fmt::format("; {} participant{} no team", without_team, without_team == 1 ? " has" : "s have");
+    report.add("PM408", "/participants", message + ": the review cannot be shown to be cross-functional");
+  }
 }
 
 // PM409: what each incident category cannot do without.
@@ -130,8 +139,21 @@ void category(const Document &doc, Report &report) {
       report.add("PM409", "/incident/category", std::string(check.missing));
 }
 
+// `id` as a whole token of `text`: "INC-12" does not mention "INC-1".
+bool mentions_id(std::string_view text, std::string_view id) {
+  auto part_of_id = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+  };
+  for (std::size_t pos = text.find(id); pos != std::string_view::npos; pos = text.find(id, pos + 1)) {
+    bool starts = pos == 0 || !part_of_id(text[pos - 1]);
+    bool ends = pos + id.size() == text.size() || !part_of_id(text[pos + id.size()]);
+    if (starts && ends) return true;
+  }
+  return false;
+}
+
 bool mentions(const Text &text, const std::vector<std::string> &ids) {
-  return text && std::ranges::any_of(ids, [&](const std::string &id) { return text->find(id) != std::string::npos; });
+  return text && std::ranges::any_of(ids, [&](const std::string &id) { return !id.empty() && mentions_id(*text, id); });
 }
 
 void recurrence(const Document &doc, Report &report) {

@@ -36,7 +36,7 @@ void custody(const Document &doc, std::size_t i, Report &report) {
     if (j == 0) continue;
     const CustodyEntry &prev = e.custody[j - 1];
     if (prev.action == CustodyAction::destroyed) {
-      report.add("PM602", path, fmt::format("custody entry {} of evidence {} comes after the item was destroyed", j, id));
+      report.add("PM602", path, fmt::format("custody entry {} of evidence {} comes after the item was destroyed", j + 1, id));
       continue;
     }
     if (prev.action == CustodyAction::transferred && prev.to && c.by && *prev.to != *c.by)
@@ -45,7 +45,7 @@ void custody(const Document &doc, std::size_t i, Report &report) {
                              abbreviate(*c.by, 40)));
     if (prev.time && c.time && c.time->micros < prev.time->micros)
       report.add("PM603", path + "/time",
-                 fmt::format("custody entry {} of evidence {} ({}) is earlier than the entry before it ({})", j, id,
+                 fmt::format("custody entry {} of evidence {} ({}) is earlier than the entry before it ({})", j + 1, id,
                              c.time->to_string(), prev.time->to_string()));
   }
 }

@@ -69,7 +69,7 @@ void dangling(const Document &doc, Report &report) {
 
 void unaddressed_actions(const Document &doc, Report &report) {
   for (std::size_t i = 0; i < doc.actions.size(); ++i)
-    if (doc.actions[i].addresses.empty())
+    if (doc.actions[i].addresses.empty() && doc.actions[i].status != ActionStatus::rejected)
       report.add("PM202", pointer("actions", i),
                  fmt::format("action \"{}\" addresses no factor", label(doc.actions, i)));
 }

@@ -102,10 +102,7 @@ private:
     return mark;
   }
 
-  static std::string where(const TypeInfo &type) {
-    if (&type == &type_info<Document>()) return "the document";
-    return fmt::format("{}", type.name);
-  }
+  static std::string_view where(const TypeInfo &type) { return type.label; }
 
   // null and [] mean "absent" (FORMAT.md): they are kept for round trips but not findings.
   static bool ignorable(const json::value &v, const FieldInfo &f) {

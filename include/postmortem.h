@@ -1,0 +1,366 @@
+/*
+ * postmortem.h: the whole C API of libpostmortem, one header, C99 (also compiles as C++).
+ *
+ * libpostmortem turns a cybersecurity incident post-mortem (a `postmortem/1` JSON document)
+ * into structured, checkable data. This header is the stable C ABI over the C++ core.
+ *
+ * Conventions, which every declaration below follows:
+ *
+ *  - Status codes. A function that can fail returns `int`: PM_OK (0) or a negative PM_E*
+ *    code. Codes are never renumbered or reused; treat an unknown negative code as PM_ERROR.
+ *    After a failure, pm_error_last() says why, on the same thread.
+ *  - Out-parameters come first and are named `out`. On failure `*out` is set to NULL (and
+ *    `*out_len` to 0) before anything else happens, so nothing leaks and nothing dangles.
+ *  - Ownership. What comes back through `**out` belongs to the caller, who releases it with
+ *    the library's own function: pm_doc_free(), pm_policy_free(), pm_findings_free(), or
+ *    pm_free() for strings. Every free function accepts NULL. A `const char *` returned by
+ *    an accessor is borrowed: it lives as long as its parent handle and is never freed.
+ *  - Strings are UTF-8. Input text is given as (pointer, length) and need not be
+ *    NUL-terminated; output strings are NUL-terminated and come with their length.
+ *  - NULL. A NULL handle or pointer where one is required fails with PM_EINVALID and a
+ *    message naming the parameter. A NULL `const pm_policy *` means the default policy.
+ *  - Thread-safety. Every function is thread-safe. A handle may be read by many threads at
+ *    once (every function taking a `const` handle only reads it); freeing a handle while
+ *    another thread uses it is the caller's bug.
+ *  - No C++ exception ever crosses this interface.
+ *
+ * docs/ describes the document format, the rule catalog and the ABI policy.
+ */
+#ifndef POSTMORTEM_H
+#define POSTMORTEM_H
+
+#include <stddef.h>
+
+#include <postmortem/version.h>
+
+/* ------------------------------------------------------------------------------------- */
+/* Linkage                                                                               */
+
+/* PM_BEGIN_DECL / PM_END_DECL enclose C declarations: extern "C" when compiled as C++. */
+#ifdef __cplusplus
+#define PM_BEGIN_DECL extern "C" {
+#define PM_END_DECL }
+#else
+#define PM_BEGIN_DECL
+#define PM_END_DECL
+#endif
+
+/*
+ * PM_EXTERN(type) declares a public function returning `type`. Building the library
+ * (PM_BUILDING) exports it; on Windows a user of the DLL (PM_SHARED, set by the CMake
+ * package and pkg-config) imports it. Elsewhere it has default visibility, as the library
+ * is compiled with hidden visibility.
+ */
+#if defined(_WIN32) || defined(__CYGWIN__)
+#if defined(PM_BUILDING)
+#define PM_EXTERN(type) __declspec(dllexport) type
+#elif defined(PM_SHARED)
+#define PM_EXTERN(type) __declspec(dllimport) type
+#else
+#define PM_EXTERN(type) type
+#endif
+#elif defined(__GNUC__) || defined(__clang__)
+#define PM_EXTERN(type) __attribute__((visibility("default"))) type
+#else
+#define PM_EXTERN(type) type
+#endif
+
+PM_BEGIN_DECL
+
+/* ------------------------------------------------------------------------------------- */
+/* Errors                                                                                */
+
+/** Why the last failing call on this thread failed. The layout is frozen in the ABI. */
+typedef struct pm_error {
+  int code;            /**< a PM_E* status code, or PM_OK */
+  const char *message; /**< UTF-8, never NULL: what went wrong and where */
+} pm_error;
+
+/**
+ * Status codes. Never renumbered, never reused; new codes are only appended, so callers
+ * must treat an unknown negative code as PM_ERROR.
+ */
+enum {
+  PM_OK = 0,           /**< success */
+  PM_ERROR = -1,       /**< generic failure (an internal error) */
+  PM_EINVALID = -2,    /**< bad argument: a NULL pointer, an index or flag out of range */
+  PM_EPARSE = -3,      /**< not JSON, or its top level is not an object; the message gives
+                            line, column and byte offset */
+  PM_EVERSION = -4,    /**< `schema` missing, or not a version this build reads */
+  PM_ENOTFOUND = -5,   /**< something asked for does not exist */
+  PM_EIO = -6,         /**< a file could not be read or written */
+  PM_ELIMIT = -7,      /**< a documented limit of the policy was exceeded (depth, size) */
+  PM_ENOMEM = -8,      /**< out of memory */
+  PM_EFORMAT = -9,     /**< unknown format constant, or import data not in that format */
+  PM_EPOLICY = -10     /**< a policy that does not parse, or names an unknown rule or
+                            setting */
+};
+
+/** Severities of findings, as returned by pm_findings_severity(). */
+enum { PM_SEVERITY_ERROR = 0, PM_SEVERITY_WARNING = 1, PM_SEVERITY_INFO = 2 };
+
+/** Output formats of pm_render() (a later version). */
+enum { PM_FORMAT_MARKDOWN = 1, PM_FORMAT_HTML = 2, PM_FORMAT_JSON = 3 };
+
+/** Input formats of pm_import() (a later version). */
+enum {
+  PM_IMPORT_TIMESKETCH_CSV = 1,
+  PM_IMPORT_TIMESKETCH_JSONL = 2,
+  PM_IMPORT_PLASO_L2TCSV = 3,
+  PM_IMPORT_PLASO_DYNAMIC = 4,
+  PM_IMPORT_VERIS = 5
+};
+
+/** Output formats of pm_export() (a later version). */
+enum { PM_EXPORT_VERIS = 1, PM_EXPORT_STIX = 2 };
+
+/** Flags of pm_doc_to_json(). */
+enum {
+  PM_JSON_PRETTY = 1 /**< two-space indentation, one member per line */
+};
+
+/**
+ * The reason for the last failure on the calling thread.
+ *
+ * Never returns NULL. Before any failure on this thread it is {PM_OK, "no error"}. A call
+ * that succeeds leaves it unchanged, so check the status a function returns rather than
+ * polling this. The returned pointer and its message are valid until the next pm_ call on
+ * the same thread; copy the message to keep it.
+ *
+ * Ownership: borrowed, thread-local storage of the library; never free it.
+ * Thread-safety: each thread has its own last error.
+ */
+PM_EXTERN(const pm_error *) pm_error_last(void);
+
+/**
+ * A short, static, English description of a status code, e.g. for PM_EPARSE.
+ *
+ * Returns "unknown error" for a code this build does not know; never NULL.
+ * Ownership: static storage; never free it. Thread-safety: pure.
+ */
+PM_EXTERN(const char *) pm_status_str(int code);
+
+/**
+ * Frees a string the library returned through `char **out` (pm_doc_to_json(),
+ * pm_findings_to_json(), ...). Accepts NULL. Do not pass anything else; do not free those
+ * strings with another allocator.
+ */
+PM_EXTERN(void) pm_free(void *p);
+
+/* ------------------------------------------------------------------------------------- */
+/* Version                                                                               */
+
+/**
+ * The version of the library actually loaded, as PM_VERSION_NUMBER computes it
+ * (MAJOR*10000 + MINOR*100 + PATCH). Compare with PM_VERSION_NUMBER to detect a header /
+ * library mismatch. Thread-safety: pure.
+ */
+PM_EXTERN(unsigned) pm_version_number(void);
+
+/**
+ * The version of the library actually loaded, e.g. "0.1.0" (PM_VERSION_STRING).
+ * Ownership: static storage; never free it. Thread-safety: pure.
+ */
+PM_EXTERN(const char *) pm_version_string(void);
+
+/**
+ * The ABI number of the library actually loaded: its SONAME version, PM_ABI_VERSION when it
+ * was built. A binding checks it right after loading the library. Thread-safety: pure.
+ */
+PM_EXTERN(int) pm_abi_version(void);
+
+/* ------------------------------------------------------------------------------------- */
+/* Policy                                                                                */
+
+/**
+ * A policy: "now" (`as_of`), per-rule severities, and parser limits, in one place. Every
+ * analysis is a pure function of (document, policy). Wherever a `const pm_policy *` is
+ * taken, NULL means the default policy.
+ */
+typedef struct pm_policy pm_policy;
+
+/**
+ * Reads a policy from `len` bytes of JSON at `json`, e.g.
+ * `{"as_of": "2024-06-01T00:00:00Z", "rules": {"PM109": "off"}, "limits": {"max_depth": 64}}`.
+ *
+ * @param out   receives the new policy; set to NULL on failure. Required.
+ * @param json  UTF-8 JSON text; need not be NUL-terminated. Required, even when len is 0.
+ * @param len   number of bytes of `json`.
+ * @return PM_OK; PM_EINVALID (`out` or `json` NULL); PM_EPOLICY (not JSON, an unknown
+ *   member, a rule code not in the catalog, a value of the wrong type or range; the message
+ *   names it); PM_ENOMEM.
+ * Ownership: the caller owns `*out` and frees it with pm_policy_free().
+ * Thread-safety: thread-safe.
+ */
+PM_EXTERN(int) pm_policy_parse(pm_policy **out, const char *json, size_t len);
+
+/** Frees a policy. Accepts NULL. Not while another thread uses it. */
+PM_EXTERN(void) pm_policy_free(pm_policy *policy);
+
+/* ------------------------------------------------------------------------------------- */
+/* Documents                                                                             */
+
+/** A parsed `postmortem/1` document. Immutable once parsed; readable from many threads. */
+typedef struct pm_doc pm_doc;
+
+/**
+ * Parses a `postmortem/1` document from `len` bytes of JSON at `json`, with the default
+ * limits. Same as pm_doc_parse_opts(out, json, len, NULL).
+ *
+ * Parsing is lenient and lossless: it fails only when the bytes are not JSON, the top level
+ * is not an object, `schema` is not "postmortem/1", or a limit is exceeded. Everything else
+ * loads and is reported by pm_validate(); unknown members are kept for pm_doc_to_json().
+ *
+ * @param out   receives the new document; set to NULL on failure. Required.
+ * @param json  UTF-8 JSON text; need not be NUL-terminated. Required, even when len is 0.
+ * @param len   number of bytes of `json`; bytes after it are not read.
+ * @return PM_OK; PM_EINVALID (`out` or `json` NULL); PM_EPARSE (not JSON or not an object;
+ *   the message gives line, column and byte offset); PM_EVERSION (`schema` missing or not a
+ *   version this build reads); PM_ELIMIT (nesting depth, document, string or array size over
+ *   the default limits); PM_ENOMEM.
+ * Ownership: the caller owns `*out` and frees it with pm_doc_free().
+ * Thread-safety: thread-safe.
+ */
+PM_EXTERN(int) pm_doc_parse(pm_doc **out, const char *json, size_t len);
+
+/**
+ * Parses a document as pm_doc_parse() does, with the limits (nesting depth, sizes) of
+ * `policy`.
+ *
+ * @param policy the limits to apply; NULL means the default policy. Borrowed for the call.
+ * @return as pm_doc_parse(); PM_ELIMIT refers to the limits of `policy`.
+ * Ownership: the caller owns `*out` and frees it with pm_doc_free().
+ * Thread-safety: thread-safe; `policy` is only read.
+ */
+PM_EXTERN(int)
+pm_doc_parse_opts(pm_doc **out, const char *json, size_t len, const pm_policy *policy);
+
+/**
+ * Reads the file at `path` and parses it as pm_doc_parse() does (default limits).
+ *
+ * @param out  receives the new document; set to NULL on failure. Required.
+ * @param path a file name, NUL-terminated, as the operating system takes it. Required.
+ * @return PM_OK; PM_EINVALID (`out` or `path` NULL); PM_EIO (the file cannot be read; the
+ *   message names it); otherwise as pm_doc_parse().
+ * Ownership: the caller owns `*out` and frees it with pm_doc_free().
+ * Thread-safety: thread-safe.
+ */
+PM_EXTERN(int) pm_doc_load(pm_doc **out, const char *path);
+
+/**
+ * Serializes a document to JSON. Lossless: parsing the result gives the same document,
+ * unknown members and `x_` extensions included.
+ *
+ * @param out     receives the JSON text (UTF-8, NUL-terminated); set to NULL on failure.
+ *                Required.
+ * @param out_len receives its length in bytes, without the NUL; set to 0 on failure. May be
+ *                NULL when the length is not wanted.
+ * @param doc     the document. Required; only read.
+ * @param flags   0 for compact output, or PM_JSON_PRETTY.
+ * @return PM_OK; PM_EINVALID (`out` or `doc` NULL, or a flag this build does not know);
+ *   PM_ENOMEM.
+ * Ownership: the caller owns `*out` and frees it with pm_free().
+ * Thread-safety: thread-safe.
+ */
+PM_EXTERN(int) pm_doc_to_json(char **out, size_t *out_len, const pm_doc *doc, unsigned flags);
+
+/** Frees a document. Accepts NULL. Not while another thread uses it. */
+PM_EXTERN(void) pm_doc_free(pm_doc *doc);
+
+/* ------------------------------------------------------------------------------------- */
+/* Validation                                                                            */
+
+/** The findings of one validation run: an immutable list, indexed from 0. */
+typedef struct pm_findings pm_findings;
+
+/**
+ * Checks a document against every rule of the catalog that the policy leaves on.
+ * Findings are ordered by JSON Pointer in document order, then by rule code.
+ *
+ * @param out    receives the findings (possibly none); set to NULL on failure. Required.
+ * @param doc    the document. Required; only read.
+ * @param policy rule severities and "now" (`as_of`); NULL means the default policy, whose
+ *               "now" is the system clock. Borrowed for the call.
+ * @return PM_OK (also when there are findings); PM_EINVALID (`out` or `doc` NULL);
+ *   PM_ENOMEM.
+ * Ownership: the caller owns `*out` and frees it with pm_findings_free().
+ * Thread-safety: thread-safe; `doc` and `policy` are only read.
+ */
+PM_EXTERN(int) pm_validate(pm_findings **out, const pm_doc *doc, const pm_policy *policy);
+
+/**
+ * The number of findings. Returns 0 when `findings` is NULL (and sets the last error to
+ * PM_EINVALID). Thread-safety: thread-safe.
+ */
+PM_EXTERN(size_t) pm_findings_count(const pm_findings *findings);
+
+/**
+ * The rule code of finding `i`, e.g. "PM102".
+ *
+ * Returns NULL when `findings` is NULL or `i` >= pm_findings_count() (and sets the last
+ * error to PM_EINVALID). Ownership: borrowed; valid until pm_findings_free(findings).
+ * Thread-safety: thread-safe.
+ */
+PM_EXTERN(const char *) pm_findings_code(const pm_findings *findings, size_t i);
+
+/**
+ * The severity of finding `i` after the policy's overrides: PM_SEVERITY_ERROR,
+ * PM_SEVERITY_WARNING or PM_SEVERITY_INFO.
+ *
+ * Returns PM_EINVALID (negative) when `findings` is NULL or `i` >= pm_findings_count() (and
+ * sets the last error to PM_EINVALID). Thread-safety: thread-safe.
+ */
+PM_EXTERN(int) pm_findings_severity(const pm_findings *findings, size_t i);
+
+/**
+ * Where finding `i` is: an RFC 6901 JSON Pointer into the document, e.g.
+ * "/timeline/3/time"; "" for the document itself.
+ *
+ * Returns NULL when `findings` is NULL or `i` is out of range (and sets the last error to
+ * PM_EINVALID). Ownership: borrowed; valid until pm_findings_free(findings).
+ * Thread-safety: thread-safe.
+ */
+PM_EXTERN(const char *) pm_findings_path(const pm_findings *findings, size_t i);
+
+/**
+ * What is wrong, naming the values involved (UTF-8, one line).
+ *
+ * Returns NULL when `findings` is NULL or `i` is out of range (and sets the last error to
+ * PM_EINVALID). Ownership: borrowed; valid until pm_findings_free(findings).
+ * Thread-safety: thread-safe.
+ */
+PM_EXTERN(const char *) pm_findings_message(const pm_findings *findings, size_t i);
+
+/**
+ * How to fix finding `i`; "" when there is no hint.
+ *
+ * Returns NULL when `findings` is NULL or `i` is out of range (and sets the last error to
+ * PM_EINVALID). Ownership: borrowed; valid until pm_findings_free(findings).
+ * Thread-safety: thread-safe.
+ */
+PM_EXTERN(const char *) pm_findings_hint(const pm_findings *findings, size_t i);
+
+/**
+ * The findings as a compact JSON array of `{"code", "severity", "path", "message", "hint"?}`
+ * objects, `severity` spelled "error", "warning" or "info".
+ *
+ * @param out      receives the JSON text (UTF-8, NUL-terminated); set to NULL on failure.
+ *                 Required.
+ * @param out_len  receives its length in bytes, without the NUL; set to 0 on failure. May
+ *                 be NULL when the length is not wanted.
+ * @param findings the findings. Required; only read.
+ * @return PM_OK; PM_EINVALID (`out` or `findings` NULL); PM_ENOMEM.
+ * Ownership: the caller owns `*out` and frees it with pm_free().
+ * Thread-safety: thread-safe.
+ */
+PM_EXTERN(int) pm_findings_to_json(char **out, size_t *out_len, const pm_findings *findings);
+
+/**
+ * Frees findings, and with them every string their accessors returned. Accepts NULL. Not
+ * while another thread uses them.
+ */
+PM_EXTERN(void) pm_findings_free(pm_findings *findings);
+
+PM_END_DECL
+
+#endif /* POSTMORTEM_H */

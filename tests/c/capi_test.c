@@ -1,0 +1,680 @@
+/*
+ * The C API from C99: every function of postmortem.h, its NULL handling, its error codes
+ * and messages, and the ownership rules (out-parameters cleared on failure, free(NULL)).
+ *
+ * Usage: pm_capi_test EXAMPLES_DIR   (the folder holding the sample post-mortems)
+ * Prints one line per failed check and a last line "N passed, M failed"; exits non-zero
+ * when any check failed.
+ */
+#include <postmortem.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------------------------- */
+/* A tiny test harness                                                                   */
+
+static int passed = 0;
+static int failed = 0;
+
+static int check_(int ok, const char *expr, const char *file, int line) {
+  if (ok) {
+    ++passed;
+  } else {
+    ++failed;
+    fprintf(stderr, "%s:%d: CHECK failed: %s\n", file, line, expr);
+  }
+  return ok;
+}
+
+/* CHECK(cond): counts, and prints file:line and the expression when false. */
+#define CHECK(cond) check_((cond) != 0, #cond, __FILE__, __LINE__)
+
+static int check_rc_(int rc, int expected, const char *expr, const char *file, int line) {
+  if (rc == expected) {
+    ++passed;
+    return 1;
+  }
+  ++failed;
+  fprintf(stderr, "%s:%d: %s returned %d (%s), expected %d (%s); last error: %s\n", file, line,
+          expr, rc, pm_status_str(rc), expected, pm_status_str(expected),
+          pm_error_last()->message);
+  return 0;
+}
+
+/* CHECK_RC(call, code): the call returns `code`; prints both codes and the message if not. */
+#define CHECK_RC(call, expected) check_rc_((call), (expected), #call, __FILE__, __LINE__)
+
+static int check_str_(const char *got, const char *expected, const char *expr, const char *file,
+                      int line) {
+  if (got != NULL && strcmp(got, expected) == 0) {
+    ++passed;
+    return 1;
+  }
+  ++failed;
+  fprintf(stderr, "%s:%d: %s is \"%s\", expected \"%s\"\n", file, line, expr,
+          got ? got : "(NULL)", expected);
+  return 0;
+}
+
+/* CHECK_STR(got, expected): `got` is not NULL and equals `expected`. */
+#define CHECK_STR(got, expected) check_str_((got), (expected), #got, __FILE__, __LINE__)
+
+static int contains(const char *haystack, const char *needle) {
+  return haystack != NULL && strstr(haystack, needle) != NULL;
+}
+
+/* CHECK_LAST(status, text): the thread's last error is `status` and its message mentions `text`. */
+#define CHECK_LAST(status, text)                                                               \
+  do {                                                                                        \
+    CHECK(pm_error_last()->code == (status));                                                 \
+    if (!CHECK(contains(pm_error_last()->message, (text))))                                   \
+      fprintf(stderr, "  message was: %s\n", pm_error_last()->message);                       \
+  } while (0)
+
+/* A non-NULL pointer value for out-parameters, to see that failures reset them to NULL. */
+static char sentinel_storage;
+#define SENTINEL ((void *)&sentinel_storage)
+
+/* ------------------------------------------------------------------------------------- */
+/* Helpers                                                                               */
+
+static const char *examples_dir = NULL;
+
+static const char *const example_names[] = {
+    "data-exfiltration-cloud-bucket.json",
+    "network-breach-vpn-appliance.json",
+    "phishing-mfa-fatigue.json",
+};
+#define EXAMPLE_COUNT (sizeof example_names / sizeof example_names[0])
+
+static char *example_path(const char *name) {
+  size_t n = strlen(examples_dir) + 1 + strlen(name) + 1;
+  char *path = (char *)malloc(n);
+  if (path != NULL) sprintf(path, "%s/%s", examples_dir, name);
+  return path;
+}
+
+/* The whole file, NUL-terminated, its size in *len; NULL if it cannot be read. */
+static char *read_file(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  char *data = NULL;
+  long size;
+  *len = 0;
+  if (f == NULL) return NULL;
+  if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
+    data = (char *)malloc((size_t)size + 1);
+    if (data != NULL && fread(data, 1, (size_t)size, f) == (size_t)size) {
+      data[size] = '\0';
+      *len = (size_t)size;
+    } else {
+      free(data);
+      data = NULL;
+    }
+  }
+  fclose(f);
+  return data;
+}
+
+static char *read_example(const char *name, size_t *len) {
+  char *path = example_path(name);
+  char *data = path ? read_file(path, len) : NULL;
+  if (data == NULL) fprintf(stderr, "cannot read %s\n", path ? path : name);
+  free(path);
+  return data;
+}
+
+static int parse_text(pm_doc **out, const char *json) {
+  return pm_doc_parse(out, json, strlen(json));
+}
+
+static int parse_policy(pm_policy **out, const char *json) {
+  return pm_policy_parse(out, json, strlen(json));
+}
+
+/* {"schema":"postmortem/1","x_deep":[[[...]]]} with `depth` nested arrays. */
+static char *nested_document(size_t depth) {
+  static const char head[] = "{\"schema\":\"postmortem/1\",\"x_deep\":";
+  size_t n = sizeof head - 1 + 2 * depth + 2;
+  char *text = (char *)malloc(n);
+  if (text == NULL) return NULL;
+  memcpy(text, head, sizeof head - 1);
+  memset(text + sizeof head - 1, '[', depth);
+  memset(text + sizeof head - 1 + depth, ']', depth);
+  text[n - 2] = '}';
+  text[n - 1] = '\0';
+  return text;
+}
+
+static size_t count_occurrences(const char *text, const char *needle) {
+  size_t n = 0;
+  size_t len = strlen(needle);
+  while ((text = strstr(text, needle)) != NULL) {
+    ++n;
+    text += len;
+  }
+  return n;
+}
+
+/* The index of the first finding with `code` at `path` (path NULL: any), or -1. */
+static long find_finding(const pm_findings *findings, const char *code, const char *path) {
+  size_t i, n = pm_findings_count(findings);
+  for (i = 0; i < n; ++i) {
+    if (strcmp(pm_findings_code(findings, i), code) == 0 &&
+        (path == NULL || strcmp(pm_findings_path(findings, i), path) == 0))
+      return (long)i;
+  }
+  return -1;
+}
+
+/* ------------------------------------------------------------------------------------- */
+/* Tests                                                                                 */
+
+/* Must run before any other pm_ call. */
+static void test_last_error_initial_state(void) {
+  const pm_error *e = pm_error_last();
+  CHECK(e != NULL);
+  if (e == NULL) return;
+  CHECK(e->code == PM_OK);
+  CHECK_STR(e->message, "no error");
+}
+
+static void test_version(void) {
+  CHECK(pm_version_number() == PM_VERSION_NUMBER);
+  CHECK(pm_version_number() ==
+        (unsigned)(PM_VERSION_MAJOR * 10000 + PM_VERSION_MINOR * 100 + PM_VERSION_PATCH));
+  CHECK_STR(pm_version_string(), PM_VERSION_STRING);
+  CHECK(pm_abi_version() == PM_ABI_VERSION);
+  CHECK(pm_abi_version() >= 1);
+  CHECK(PM_VERSION_CHECK(PM_VERSION_MAJOR, PM_VERSION_MINOR, PM_VERSION_PATCH));
+  CHECK(!PM_VERSION_CHECK(PM_VERSION_MAJOR + 1, 0, 0));
+}
+
+static void test_status_codes(void) {
+  /* The numbers are part of the ABI. */
+  CHECK(PM_OK == 0 && PM_ERROR == -1 && PM_EINVALID == -2 && PM_EPARSE == -3);
+  CHECK(PM_EVERSION == -4 && PM_ENOTFOUND == -5 && PM_EIO == -6 && PM_ELIMIT == -7);
+  CHECK(PM_ENOMEM == -8 && PM_EFORMAT == -9 && PM_EPOLICY == -10);
+  CHECK(PM_SEVERITY_ERROR == 0 && PM_SEVERITY_WARNING == 1 && PM_SEVERITY_INFO == 2);
+  CHECK(PM_FORMAT_MARKDOWN == 1 && PM_FORMAT_HTML == 2 && PM_FORMAT_JSON == 3);
+  CHECK(PM_IMPORT_TIMESKETCH_CSV == 1 && PM_IMPORT_TIMESKETCH_JSONL == 2);
+  CHECK(PM_IMPORT_PLASO_L2TCSV == 3 && PM_IMPORT_PLASO_DYNAMIC == 4 && PM_IMPORT_VERIS == 5);
+  CHECK(PM_EXPORT_VERIS == 1 && PM_EXPORT_STIX == 2);
+  CHECK(PM_JSON_PRETTY == 1);
+}
+
+static void test_status_str(void) {
+  int code, other;
+  for (code = PM_OK; code >= PM_EPOLICY; --code) {
+    const char *text = pm_status_str(code);
+    CHECK(text != NULL && text[0] != '\0');
+    CHECK(text != NULL && strcmp(text, "unknown error") != 0);
+    for (other = code - 1; other >= PM_EPOLICY; --other)
+      CHECK(text != NULL && strcmp(text, pm_status_str(other)) != 0);
+  }
+  CHECK(contains(pm_status_str(PM_EPARSE), "parse"));
+  CHECK(pm_status_str(PM_EPARSE) == pm_status_str(PM_EPARSE)); /* static, not rebuilt */
+  CHECK_STR(pm_status_str(1), "unknown error");
+  CHECK_STR(pm_status_str(PM_EPOLICY - 1), "unknown error");
+  CHECK_STR(pm_status_str(-1000), "unknown error");
+}
+
+static void test_free_functions_accept_null(void) {
+  pm_free(NULL);
+  pm_doc_free(NULL);
+  pm_policy_free(NULL);
+  pm_findings_free(NULL);
+  CHECK(1); /* reaching here is the test */
+}
+
+static void test_policy_parse(void) {
+  pm_policy *policy = (pm_policy *)SENTINEL;
+
+  CHECK_RC(parse_policy(&policy, "{}"), PM_OK);
+  CHECK(policy != NULL);
+  pm_policy_free(policy);
+
+  CHECK_RC(parse_policy(&policy, "{\"as_of\":\"2024-06-01T00:00:00Z\",\"rules\":{\"PM102\":"
+                                 "\"warning\"},\"limits\":{\"max_depth\":32}}"),
+           PM_OK);
+  CHECK(policy != NULL);
+  pm_policy_free(policy);
+
+  policy = (pm_policy *)SENTINEL;
+  CHECK_RC(parse_policy(&policy, "{\"limits\":"), PM_EPOLICY);
+  CHECK(policy == NULL);
+  CHECK(pm_error_last()->code == PM_EPOLICY);
+  CHECK(pm_error_last()->message[0] != '\0');
+
+  policy = (pm_policy *)SENTINEL;
+  CHECK_RC(parse_policy(&policy, "{\"bogus_setting\":1}"), PM_EPOLICY);
+  CHECK(policy == NULL);
+  CHECK_LAST(PM_EPOLICY, "bogus_setting");
+
+  CHECK_RC(parse_policy(&policy, "{\"limits\":{\"max_dept\":8}}"), PM_EPOLICY);
+  CHECK_LAST(PM_EPOLICY, "max_dept");
+
+  CHECK_RC(parse_policy(&policy, "{\"rules\":{\"PM999\":\"off\"}}"), PM_EPOLICY);
+  CHECK(policy == NULL);
+  CHECK_LAST(PM_EPOLICY, "PM999");
+
+  CHECK_RC(parse_policy(&policy, "{\"rules\":{\"PM102\":\"loud\"}}"), PM_EPOLICY);
+  CHECK_RC(parse_policy(&policy, "[]"), PM_EPOLICY);
+
+  /* len is honoured: the bytes after it are not read. */
+  CHECK_RC(pm_policy_parse(&policy, "{}garbage", 2), PM_OK);
+  pm_policy_free(policy);
+
+  CHECK_RC(pm_policy_parse(NULL, "{}", 2), PM_EINVALID);
+  CHECK_LAST(PM_EINVALID, "out");
+  policy = (pm_policy *)SENTINEL;
+  CHECK_RC(pm_policy_parse(&policy, NULL, 0), PM_EINVALID);
+  CHECK(policy == NULL);
+  CHECK_LAST(PM_EINVALID, "json");
+}
+
+static void test_doc_round_trip(const char *name) {
+  size_t len = 0, json_len = 0, pretty_len = 0, again_len = 0;
+  char *text = read_example(name, &len);
+  pm_doc *doc = NULL, *again = NULL, *from_pretty = NULL;
+  char *json = NULL, *pretty = NULL, *json_again = NULL;
+
+  if (!CHECK(text != NULL)) return;
+  if (!CHECK_RC(pm_doc_parse(&doc, text, len), PM_OK)) goto done;
+  CHECK(doc != NULL);
+
+  CHECK_RC(pm_doc_to_json(&json, &json_len, doc, 0), PM_OK);
+  if (!CHECK(json != NULL)) goto done;
+  CHECK(json_len == strlen(json));
+  CHECK(strncmp(json, "{\"schema\":\"postmortem/1\"", 24) == 0);
+  CHECK(strchr(json, '\n') == NULL);
+
+  /* Compact output parses back to the same document. */
+  CHECK_RC(pm_doc_parse(&again, json, json_len), PM_OK);
+  CHECK_RC(pm_doc_to_json(&json_again, &again_len, again, 0), PM_OK);
+  CHECK(json_again != NULL && again_len == json_len && strcmp(json_again, json) == 0);
+  pm_free(json_again);
+  json_again = NULL;
+
+  /* Pretty output: indented, one member per line, the same document. */
+  CHECK_RC(pm_doc_to_json(&pretty, &pretty_len, doc, PM_JSON_PRETTY), PM_OK);
+  if (!CHECK(pretty != NULL)) goto done;
+  CHECK(pretty_len == strlen(pretty));
+  CHECK(pretty_len > json_len);
+  CHECK(contains(pretty, "{\n  \"schema\": \"postmortem/1\""));
+  CHECK_RC(pm_doc_parse(&from_pretty, pretty, pretty_len), PM_OK);
+  CHECK_RC(pm_doc_to_json(&json_again, NULL, from_pretty, 0), PM_OK); /* out_len optional */
+  CHECK(json_again != NULL && strcmp(json_again, json) == 0);
+
+done:
+  pm_free(json_again);
+  pm_free(pretty);
+  pm_free(json);
+  pm_doc_free(from_pretty);
+  pm_doc_free(again);
+  pm_doc_free(doc);
+  free(text);
+}
+
+static void test_doc_load(void) {
+  size_t i;
+  for (i = 0; i < EXAMPLE_COUNT; ++i) {
+    char *path = example_path(example_names[i]);
+    size_t len = 0;
+    char *text = read_file(path, &len);
+    pm_doc *loaded = NULL, *parsed = NULL;
+    char *a = NULL, *b = NULL;
+    CHECK_RC(pm_doc_load(&loaded, path), PM_OK);
+    CHECK(loaded != NULL);
+    CHECK_RC(pm_doc_parse(&parsed, text ? text : "", len), PM_OK);
+    CHECK_RC(pm_doc_to_json(&a, NULL, loaded, 0), PM_OK);
+    CHECK_RC(pm_doc_to_json(&b, NULL, parsed, 0), PM_OK);
+    CHECK(a != NULL && b != NULL && strcmp(a, b) == 0);
+    pm_free(a);
+    pm_free(b);
+    pm_doc_free(loaded);
+    pm_doc_free(parsed);
+    free(text);
+    free(path);
+  }
+}
+
+static void test_doc_load_errors(void) {
+  pm_doc *doc = (pm_doc *)SENTINEL;
+  char *missing = example_path("no-such-file.json");
+
+  CHECK_RC(pm_doc_load(&doc, missing), PM_EIO);
+  CHECK(doc == NULL);
+  CHECK_LAST(PM_EIO, "no-such-file.json");
+  free(missing);
+
+  /* A directory opens as a stream on Linux; it must still be an I/O error. */
+  doc = (pm_doc *)SENTINEL;
+  CHECK_RC(pm_doc_load(&doc, examples_dir), PM_EIO);
+  CHECK(doc == NULL);
+  CHECK_LAST(PM_EIO, "directory");
+
+  doc = (pm_doc *)SENTINEL;
+  CHECK_RC(pm_doc_load(&doc, NULL), PM_EINVALID);
+  CHECK(doc == NULL);
+  CHECK_LAST(PM_EINVALID, "path");
+  CHECK_RC(pm_doc_load(NULL, "x.json"), PM_EINVALID);
+  CHECK_LAST(PM_EINVALID, "out");
+}
+
+static void test_doc_parse_errors(void) {
+  pm_doc *doc = (pm_doc *)SENTINEL;
+  size_t len = 0;
+  char *text = read_example(example_names[0], &len);
+
+  /* Truncated JSON: a parse error that says where. */
+  if (CHECK(text != NULL)) {
+    CHECK_RC(pm_doc_parse(&doc, text, len / 2), PM_EPARSE);
+    CHECK(doc == NULL);
+    CHECK_LAST(PM_EPARSE, "line");
+    CHECK_LAST(PM_EPARSE, "column");
+    CHECK_LAST(PM_EPARSE, "byte offset");
+  }
+  free(text);
+
+  doc = (pm_doc *)SENTINEL;
+  CHECK_RC(pm_doc_parse(&doc, "", 0), PM_EPARSE);
+  CHECK(doc == NULL);
+  CHECK_RC(parse_text(&doc, "{\"schema\":\"postmortem/1\",}"), PM_EPARSE);
+  CHECK_RC(parse_text(&doc, "[{\"schema\":\"postmortem/1\"}]"), PM_EPARSE); /* not an object */
+  CHECK_RC(parse_text(&doc, "{\"schema\":\"postmortem/1\"} {}"), PM_EPARSE);
+  CHECK(doc == NULL);
+
+  /* The length is honoured both ways: an embedded NUL is data, bytes past len are not. */
+  CHECK_RC(pm_doc_parse(&doc, "{\"schema\":\"postmortem/1\"}\0{}", 28), PM_EPARSE);
+  CHECK_RC(pm_doc_parse(&doc, "{\"schema\":\"postmortem/1\"}garbage", 25), PM_OK);
+  CHECK(doc != NULL);
+  pm_doc_free(doc);
+
+  /* schema missing or not this version */
+  doc = (pm_doc *)SENTINEL;
+  CHECK_RC(parse_text(&doc, "{\"incident\":{\"id\":\"INC-1\"}}"), PM_EVERSION);
+  CHECK(doc == NULL);
+  CHECK_LAST(PM_EVERSION, "schema");
+  doc = (pm_doc *)SENTINEL;
+  CHECK_RC(parse_text(&doc, "{\"schema\":\"postmortem/2\"}"), PM_EVERSION);
+  CHECK(doc == NULL);
+  CHECK_LAST(PM_EVERSION, "postmortem/1"); /* names the version this build reads */
+  CHECK_RC(parse_text(&doc, "{\"schema\":1}"), PM_EVERSION);
+
+  /* NULL arguments */
+  CHECK_RC(pm_doc_parse(NULL, "{}", 2), PM_EINVALID);
+  CHECK_LAST(PM_EINVALID, "out");
+  doc = (pm_doc *)SENTINEL;
+  CHECK_RC(pm_doc_parse(&doc, NULL, 0), PM_EINVALID);
+  CHECK(doc == NULL);
+  CHECK_LAST(PM_EINVALID, "json");
+  CHECK_RC(pm_doc_parse_opts(NULL, "{}", 2, NULL), PM_EINVALID);
+  CHECK_LAST(PM_EINVALID, "out");
+  doc = (pm_doc *)SENTINEL;
+  CHECK_RC(pm_doc_parse_opts(&doc, NULL, 0, NULL), PM_EINVALID);
+  CHECK(doc == NULL);
+  CHECK_LAST(PM_EINVALID, "json");
+}
+
+static void test_parse_limits(void) {
+  pm_policy *shallow = NULL, *tiny = NULL;
+  pm_doc *doc = NULL;
+  char *deep20 = nested_document(20);
+  char *deep4 = nested_document(4);
+  char *deep10000 = nested_document(10000);
+
+  if (!CHECK(deep20 != NULL && deep4 != NULL && deep10000 != NULL)) goto done;
+  CHECK_RC(parse_policy(&shallow, "{\"limits\":{\"max_depth\":8}}"), PM_OK);
+  CHECK_RC(parse_policy(&tiny, "{\"limits\":{\"max_document_bytes\":16}}"), PM_OK);
+
+  /* The policy's depth limit applies... */
+  doc = (pm_doc *)SENTINEL;
+  CHECK_RC(pm_doc_parse_opts(&doc, deep20, strlen(deep20), shallow), PM_ELIMIT);
+  CHECK(doc == NULL);
+  CHECK(pm_error_last()->code == PM_ELIMIT);
+  CHECK(pm_error_last()->message[0] != '\0');
+  CHECK_RC(pm_doc_parse_opts(&doc, deep4, strlen(deep4), shallow), PM_OK);
+  pm_doc_free(doc);
+  doc = NULL;
+
+  /* ... and the defaults (max_depth 64) when the policy is NULL. */
+  CHECK_RC(pm_doc_parse_opts(&doc, deep20, strlen(deep20), NULL), PM_OK);
+  pm_doc_free(doc);
+  doc = NULL;
+  CHECK_RC(pm_doc_parse(&doc, deep20, strlen(deep20)), PM_OK);
+  pm_doc_free(doc);
+  doc = (pm_doc *)SENTINEL;
+  CHECK_RC(pm_doc_parse(&doc, deep10000, strlen(deep10000)), PM_ELIMIT);
+  CHECK(doc == NULL);
+  CHECK_RC(pm_doc_parse_opts(&doc, deep10000, strlen(deep10000), NULL), PM_ELIMIT);
+
+  /* Size limit */
+  CHECK_RC(parse_text(&doc, "{\"schema\":\"postmortem/1\"}"), PM_OK);
+  pm_doc_free(doc);
+  doc = (pm_doc *)SENTINEL;
+  CHECK_RC(pm_doc_parse_opts(&doc, "{\"schema\":\"postmortem/1\"}", 25, tiny), PM_ELIMIT);
+  CHECK(doc == NULL);
+  doc = NULL;
+
+done:
+  pm_policy_free(tiny);
+  pm_policy_free(shallow);
+  free(deep10000);
+  free(deep4);
+  free(deep20);
+}
+
+static void test_doc_to_json_errors(void) {
+  pm_doc *doc = NULL;
+  char *out = (char *)SENTINEL;
+  size_t out_len = 12345;
+
+  CHECK_RC(parse_text(&doc, "{\"schema\":\"postmortem/1\",\"x_note\":\"kept\"}"), PM_OK);
+
+  CHECK_RC(pm_doc_to_json(&out, &out_len, NULL, 0), PM_EINVALID);
+  CHECK(out == NULL && out_len == 0);
+  CHECK_LAST(PM_EINVALID, "doc");
+  out_len = 12345;
+  CHECK_RC(pm_doc_to_json(NULL, &out_len, doc, 0), PM_EINVALID);
+  CHECK(out_len == 0);
+  CHECK_LAST(PM_EINVALID, "out");
+  out = (char *)SENTINEL;
+  CHECK_RC(pm_doc_to_json(&out, &out_len, doc, 2u), PM_EINVALID); /* unknown flag */
+  CHECK(out == NULL && out_len == 0);
+  CHECK_LAST(PM_EINVALID, "flags");
+
+  /* Extensions survive the round trip. */
+  CHECK_RC(pm_doc_to_json(&out, &out_len, doc, 0), PM_OK);
+  CHECK_STR(out, "{\"schema\":\"postmortem/1\",\"x_note\":\"kept\"}");
+  CHECK(out_len == strlen("{\"schema\":\"postmortem/1\",\"x_note\":\"kept\"}"));
+  pm_free(out);
+  pm_doc_free(doc);
+}
+
+/* Every finding of every sample is well-formed through the accessors and the JSON. */
+static void test_validate_examples(void) {
+  size_t e;
+  for (e = 0; e < EXAMPLE_COUNT; ++e) {
+    pm_doc *doc = NULL;
+    pm_findings *findings = NULL;
+    char *path = example_path(example_names[e]);
+    char *json = NULL;
+    size_t i, n, json_len = 0;
+
+    CHECK_RC(pm_doc_load(&doc, path), PM_OK);
+    free(path);
+    CHECK_RC(pm_validate(&findings, doc, NULL), PM_OK);
+    if (!CHECK(findings != NULL)) {
+      pm_doc_free(doc);
+      continue;
+    }
+    n = pm_findings_count(findings);
+    for (i = 0; i < n; ++i) {
+      const char *code = pm_findings_code(findings, i);
+      const char *where = pm_findings_path(findings, i);
+      const char *message = pm_findings_message(findings, i);
+      const char *hint = pm_findings_hint(findings, i);
+      int severity = pm_findings_severity(findings, i);
+      CHECK(code != NULL && strlen(code) == 5 && strncmp(code, "PM", 2) == 0);
+      CHECK(severity == PM_SEVERITY_ERROR || severity == PM_SEVERITY_WARNING ||
+            severity == PM_SEVERITY_INFO);
+      CHECK(where != NULL && (where[0] == '\0' || where[0] == '/'));
+      CHECK(message != NULL && message[0] != '\0');
+      CHECK(hint != NULL);
+    }
+    CHECK_RC(pm_findings_to_json(&json, &json_len, findings), PM_OK);
+    if (CHECK(json != NULL)) {
+      CHECK(json_len == strlen(json));
+      CHECK(json[0] == '[' && json[json_len - 1] == ']');
+      CHECK(count_occurrences(json, "\"code\":") == n);
+    }
+    pm_free(json);
+    pm_findings_free(findings);
+    pm_doc_free(doc);
+  }
+}
+
+static void test_validate_errors(void) {
+  pm_doc *doc = NULL;
+  pm_findings *findings = (pm_findings *)SENTINEL;
+  char *out = (char *)SENTINEL;
+  size_t out_len = 12345;
+
+  CHECK_RC(parse_text(&doc, "{\"schema\":\"postmortem/1\"}"), PM_OK);
+
+  CHECK_RC(pm_validate(&findings, NULL, NULL), PM_EINVALID);
+  CHECK(findings == NULL);
+  CHECK_LAST(PM_EINVALID, "doc");
+  CHECK_RC(pm_validate(NULL, doc, NULL), PM_EINVALID);
+  CHECK_LAST(PM_EINVALID, "out");
+
+  /* NULL findings: accessors return NULL / 0 / PM_EINVALID and say why. */
+  CHECK(pm_findings_count(NULL) == 0);
+  CHECK_LAST(PM_EINVALID, "findings");
+  CHECK(pm_findings_code(NULL, 0) == NULL);
+  CHECK_LAST(PM_EINVALID, "findings");
+  CHECK(pm_findings_severity(NULL, 0) == PM_EINVALID);
+  CHECK(pm_findings_path(NULL, 0) == NULL);
+  CHECK(pm_findings_message(NULL, 0) == NULL);
+  CHECK(pm_findings_hint(NULL, 0) == NULL);
+  CHECK_RC(pm_findings_to_json(&out, &out_len, NULL), PM_EINVALID);
+  CHECK(out == NULL && out_len == 0);
+  CHECK_LAST(PM_EINVALID, "findings");
+
+  /* Out-of-range indexes. A document with no incident has findings. */
+  CHECK_RC(pm_validate(&findings, doc, NULL), PM_OK);
+  if (CHECK(findings != NULL)) {
+    size_t n = pm_findings_count(findings);
+    CHECK(n > 0);
+    CHECK(pm_findings_code(findings, n) == NULL);
+    CHECK_LAST(PM_EINVALID, "out of range");
+    CHECK(pm_findings_severity(findings, n) == PM_EINVALID);
+    CHECK(pm_findings_path(findings, n) == NULL);
+    CHECK(pm_findings_message(findings, n) == NULL);
+    CHECK(pm_findings_hint(findings, n) == NULL);
+    CHECK(pm_findings_code(findings, (size_t)-1) == NULL);
+    CHECK(pm_findings_code(findings, 0) != NULL);
+    CHECK_RC(pm_findings_to_json(NULL, &out_len, findings), PM_EINVALID);
+    CHECK_LAST(PM_EINVALID, "out");
+    CHECK_RC(pm_findings_to_json(&out, NULL, findings), PM_OK); /* out_len optional */
+    CHECK(out != NULL && out[0] == '[');
+    pm_free(out);
+  }
+  pm_findings_free(findings);
+  pm_doc_free(doc);
+}
+
+/* PM102 (a required member missing) and PM109 (an unknown member), through every accessor,
+   and the policy's rule overrides. */
+static void test_validate_rules(void) {
+  static const char json[] = "{\"schema\":\"postmortem/1\",\"incident\":{\"id\":\"INC-1\","
+                             "\"titel\":\"Typo\",\"category\":\"phishing\"}}";
+  pm_doc *doc = NULL;
+  pm_findings *findings = NULL;
+  pm_policy *policy = NULL;
+  long i;
+
+  if (!CHECK_RC(parse_text(&doc, json), PM_OK)) return;
+
+  CHECK_RC(pm_validate(&findings, doc, NULL), PM_OK);
+  i = find_finding(findings, "PM102", "/incident/title");
+  if (CHECK(i >= 0)) {
+    CHECK_STR(pm_findings_code(findings, (size_t)i), "PM102");
+    CHECK_STR(pm_findings_path(findings, (size_t)i), "/incident/title");
+    CHECK(pm_findings_severity(findings, (size_t)i) == PM_SEVERITY_ERROR);
+    CHECK(contains(pm_findings_message(findings, (size_t)i), "title"));
+    CHECK(pm_findings_hint(findings, (size_t)i) != NULL);
+  }
+  i = find_finding(findings, "PM109", "/incident/titel");
+  if (CHECK(i >= 0)) {
+    CHECK(pm_findings_severity(findings, (size_t)i) == PM_SEVERITY_WARNING);
+    CHECK(contains(pm_findings_message(findings, (size_t)i), "titel"));
+    /* "did you mean": the close known name appears in the message or the hint */
+    CHECK(contains(pm_findings_message(findings, (size_t)i), "\"title\"") ||
+          contains(pm_findings_message(findings, (size_t)i), "`title`") ||
+          contains(pm_findings_hint(findings, (size_t)i), "title"));
+  }
+  pm_findings_free(findings);
+  findings = NULL;
+
+  /* The policy turns PM109 off... */
+  CHECK_RC(parse_policy(&policy, "{\"rules\":{\"PM109\":\"off\"}}"), PM_OK);
+  CHECK_RC(pm_validate(&findings, doc, policy), PM_OK);
+  CHECK(find_finding(findings, "PM109", NULL) < 0);
+  CHECK(find_finding(findings, "PM102", "/incident/title") >= 0);
+  pm_findings_free(findings);
+  findings = NULL;
+  pm_policy_free(policy);
+  policy = NULL;
+
+  /* ... or lowers PM102 to info. */
+  CHECK_RC(parse_policy(&policy, "{\"rules\":{\"PM102\":\"info\"}}"), PM_OK);
+  CHECK_RC(pm_validate(&findings, doc, policy), PM_OK);
+  i = find_finding(findings, "PM102", "/incident/title");
+  if (CHECK(i >= 0)) CHECK(pm_findings_severity(findings, (size_t)i) == PM_SEVERITY_INFO);
+  pm_findings_free(findings);
+  pm_policy_free(policy);
+  pm_doc_free(doc);
+}
+
+/* A success leaves the last error alone (as libgit2 does); a failure replaces it. */
+static void test_last_error_after_success(void) {
+  pm_doc *doc = NULL;
+  CHECK_RC(parse_text(&doc, "{\"schema\":\"postmortem/0\"}"), PM_EVERSION);
+  CHECK_RC(parse_text(&doc, "{\"schema\":\"postmortem/1\"}"), PM_OK);
+  CHECK(pm_error_last()->code == PM_EVERSION);
+  pm_doc_free(doc);
+  CHECK_RC(parse_text(&doc, "nope"), PM_EPARSE);
+  CHECK(pm_error_last()->code == PM_EPARSE);
+}
+
+int main(int argc, char **argv) {
+  size_t i;
+  if (argc != 2) {
+    fprintf(stderr, "usage: %s EXAMPLES_DIR\n", argv[0]);
+    return 2;
+  }
+  examples_dir = argv[1];
+
+  test_last_error_initial_state();
+  test_version();
+  test_status_codes();
+  test_status_str();
+  test_free_functions_accept_null();
+  test_policy_parse();
+  for (i = 0; i < EXAMPLE_COUNT; ++i) test_doc_round_trip(example_names[i]);
+  test_doc_load();
+  test_doc_load_errors();
+  test_doc_parse_errors();
+  test_parse_limits();
+  test_doc_to_json_errors();
+  test_validate_examples();
+  test_validate_errors();
+  test_validate_rules();
+  test_last_error_after_success();
+
+  printf("%d passed, %d failed\n", passed, failed);
+  return failed == 0 ? 0 : 1;
+}
