@@ -63,8 +63,8 @@ std::string synthetic_document(std::size_t events, std::uint64_t seed) {
   out += R"J(],"actions":[)J";
   for (std::size_t i = 0; i < n; ++i)
     out += fmt::format(R"J({}{{"id":"act{}","title":"Action {}","type":"prevent","addresses":["f{}"],"owner":"team {}",)J"
-                       R"J("due":"2024-0{}-15","status":"planned","impact":{},"effort":{}{}}})J",
-                       i ? "," : "", i, i, i, i % 7, 1 + pick(9), 1 + pick(5), 1 + pick(5),
+                       R"J("due":"2024-{:02}-15","status":"planned","impact":{},"effort":{},"success_criteria":"Measured by control test {}"{}}})J",
+                       i ? "," : "", i, i, i, i % 7, 7 + i % 6, 1 + pick(5), 1 + pick(5), i,
                        i > 0 ? fmt::format(R"J(,"depends_on":["act{}"])J", pick(i)) : "");
   out += R"J(],"lessons":[{"id":"l1","kind":"learned","text":"Synthetic"}],)J"
          R"J("participants":[{"name":"A","team":"SOC"},{"name":"B","team":"IT"}],)J"

@@ -37,6 +37,30 @@ const std::optional<Timestamp> *explicit_time(const Milestones &m, Milestone whi
 std::span<const MilestoneRule> milestone_rules() noexcept { return rules_table; }
 
 Lifecycle resolve_lifecycle(const Document &doc) {
+  // One pass over the timeline: for each milestone, the index of the earliest or latest
+  // event of its types (the first in document order on a tie).
+  constexpr std::size_t none = SIZE_MAX;
+  std::array<std::size_t, std::size(rules_table)> best;
+  best.fill(none);
+  std::array<std::uint8_t, enum_traits<EventType>::names.size()> derives{}; // bit i: milestone i
+  for (const auto &rule : rules_table)
+    for (EventType t : rule.event_types)
+      derives[static_cast<std::size_t>(t)] |= static_cast<std::uint8_t>(1u << static_cast<unsigned>(rule.milestone));
+  for (std::size_t i = 0; i < doc.timeline.size(); ++i) {
+    const Event &e = doc.timeline[i];
+    if (!e.time || !e.type) continue;
+    unsigned mask = derives[static_cast<std::size_t>(*e.type)];
+    for (const auto &rule : rules_table) {
+      auto m = static_cast<std::size_t>(rule.milestone);
+      if (!(mask & (1u << m))) continue;
+      if (best[m] == none) {
+        best[m] = i;
+        continue;
+      }
+      auto t = e.time->micros, b = doc.timeline[best[m]].time->micros;
+      if (rule.latest ? t > b : t < b) best[m] = i;
+    }
+  }
   Lifecycle out;
   const Milestones *given = doc.incident && doc.incident->milestones ? &*doc.incident->milestones : nullptr;
   for (const auto &rule : rules_table) {
@@ -47,22 +71,9 @@ Lifecycle resolve_lifecycle(const Document &doc) {
         continue;
       }
     }
-    if (rule.event_types.empty()) continue;
-    std::optional<std::size_t> best;
-    for (std::size_t i = 0; i < doc.timeline.size(); ++i) {
-      const Event &e = doc.timeline[i];
-      if (!e.time || !e.type || std::ranges::find(rule.event_types, *e.type) == rule.event_types.end()) continue;
-      if (!best) {
-        best = i;
-        continue;
-      }
-      auto t = e.time->micros, b = doc.timeline[*best].time->micros;
-      // Ties keep the first event in document order.
-      if (rule.latest ? t > b : t < b) best = i;
-    }
-    if (best) {
-      const Event &e = doc.timeline[*best];
-      out[slot] = ResolvedMilestone{*e.time, MilestoneSource::derived, best, e.precision.value_or(Precision::second)};
+    if (best[slot] != none) {
+      const Event &e = doc.timeline[best[slot]];
+      out[slot] = ResolvedMilestone{*e.time, MilestoneSource::derived, best[slot], e.precision.value_or(Precision::second)};
     }
   }
   return out;

@@ -1,9 +1,41 @@
 #include "validate/report.hpp"
 
+#include "document/fields.hpp"
+
 #include <fmt/format.h>
+
+#include <algorithm>
 
 PM_BEGIN_NAMESPACE
 namespace detail {
+
+IdIndex::IdIndex(const Document &doc, std::string_view collection) {
+  const FieldInfo &f = *type_info<Document>().find(collection);
+  const FieldInfo &id = *f.nested->find("id");
+  const std::size_t n = f.size(&doc);
+  ids_.resize(n);
+  entries_.reserve(n);
+  for (std::size_t i = 0; i < n; ++i)
+    if (const std::string *s = id.text(f.at(&doc, i))) {
+      ids_[i] = *s;
+      entries_.emplace_back(std::hash<std::string_view>{}(*s), i);
+    }
+  std::ranges::sort(entries_);
+}
+
+std::optional<std::size_t> IdIndex::find(std::string_view id) const {
+  const std::uint64_t h = std::hash<std::string_view>{}(id);
+  auto it = std::ranges::lower_bound(entries_, std::pair<std::uint64_t, std::size_t>{h, 0});
+  for (; it != entries_.end() && it->first == h; ++it)
+    if (ids_[it->second] == id) return it->second;
+  return std::nullopt;
+}
+
+const IdIndex &Report::ids(const Document &doc, std::string_view collection) {
+  auto it = ids_.find(collection);
+  if (it == ids_.end()) it = ids_.emplace(collection, IdIndex(doc, collection)).first;
+  return it->second;
+}
 
 std::string pointer(std::string_view collection, std::size_t index, std::string_view member) {
   return member.empty() ? fmt::format("/{}/{}", collection, index) : fmt::format("/{}/{}/{}", collection, index, member);

@@ -7,8 +7,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <map>
-#include <unordered_set>
 
 PM_BEGIN_NAMESPACE
 namespace detail {
@@ -28,24 +26,9 @@ constexpr Reference references[] = {
     {"lessons", "action_ids", "actions"},
 };
 
-// The ids of a top-level collection, read through the model tables.
-std::unordered_set<std::string_view> ids_of(const Document &doc, std::string_view collection) {
-  const FieldInfo &f = *type_info<Document>().find(collection);
-  const FieldInfo &id = *f.nested->find("id");
-  std::unordered_set<std::string_view> out;
-  std::size_t n = f.size(&doc);
-  out.reserve(n);
-  for (std::size_t i = 0; i < n; ++i)
-    if (const std::string *s = id.text(f.at(&doc, i))) out.insert(*s);
-  return out;
-}
-
 void dangling(const Document &doc, Report &report) {
-  std::map<std::string_view, std::unordered_set<std::string_view>> targets;
   for (const auto &ref : references) {
-    auto [it, fresh] = targets.try_emplace(ref.to);
-    if (fresh) it->second = ids_of(doc, ref.to);
-    const auto &ids = it->second;
+    const IdIndex &ids = report.ids(doc, ref.to);
     const FieldInfo &from = *type_info<Document>().find(ref.from);
     const FieldInfo &member = *from.nested->find(ref.member);
     const FieldInfo &own_id = *from.nested->find("id");
@@ -78,12 +61,12 @@ void unaddressed_actions(const Document &doc, Report &report) {
 // Every component of two or more actions is one cycle finding at /actions.
 void cycles(const Document &doc, Report &report) {
   const auto &actions = doc.actions;
-  auto index = index_by_id(actions);
+  const IdIndex &index = report.ids(doc, "actions");
   const std::size_t n = actions.size();
   std::vector<std::vector<std::size_t>> edges(n);
   for (std::size_t i = 0; i < n; ++i)
     for (const auto &dep : actions[i].depends_on)
-      if (auto it = index.find(dep); it != index.end() && it->second != i) edges[i].push_back(it->second);
+      if (auto j = index.find(dep); j && *j != i) edges[i].push_back(*j);
 
   constexpr std::size_t unvisited = SIZE_MAX;
   std::vector<std::size_t> order(n, unvisited), low(n, 0), stack;

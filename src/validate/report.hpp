@@ -5,12 +5,42 @@
 
 #include <postmortem/validate.hpp>
 
+#include <map>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 PM_BEGIN_NAMESPACE
 namespace detail {
+
+/// The ids of one top-level collection, for membership and duplicate checks: (hash, index)
+/// pairs sorted once, so a lookup is a binary search over contiguous memory rather than a
+/// node-based hash table (which dominates validation of a million-event timeline).
+class IdIndex {
+public:
+  IdIndex(const Document &doc, std::string_view collection);
+  /// Index of the first element (in document order) with this id.
+  std::optional<std::size_t> find(std::string_view id) const;
+  bool contains(std::string_view id) const { return find(id).has_value(); }
+  /// Calls fn(index, first_index) for every element whose id an earlier element has.
+  template <class Fn> void each_duplicate(Fn fn) const {
+    for (std::size_t k = 1; k < entries_.size(); ++k)
+      for (std::size_t j = k; j-- > 0 && entries_[j].first == entries_[k].first;)
+        if (ids_[entries_[j].second] == ids_[entries_[k].second]) {
+          // entries of one hash are in index order, so the run's first equal id is the original
+          std::size_t first = entries_[j].second;
+          for (std::size_t i = j; i-- > 0 && entries_[i].first == entries_[k].first;)
+            if (ids_[entries_[i].second] == ids_[entries_[k].second]) first = entries_[i].second;
+          fn(entries_[k].second, first);
+          break;
+        }
+  }
+
+private:
+  std::vector<std::string_view> ids_;                      // by element index; empty when absent
+  std::vector<std::pair<std::uint64_t, std::size_t>> entries_; // (hash, index), sorted
+};
 
 class Report {
 public:
@@ -21,11 +51,15 @@ public:
   void add(std::string_view code, std::string path, std::string message, std::string hint = {});
 
   const Policy &policy() const noexcept { return policy_; }
+
+  /// The id index of a top-level collection of `doc`, built on first use.
+  const IdIndex &ids(const Document &doc, std::string_view collection);
   std::vector<Finding> take() { return std::move(findings_); }
 
 private:
   const Policy &policy_;
   std::vector<Finding> findings_;
+  std::map<std::string_view, IdIndex> ids_;
 };
 
 /// PM102–PM110: the document's shape, from the model tables.

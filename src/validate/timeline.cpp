@@ -9,7 +9,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <functional>
 
 PM_BEGIN_NAMESPACE
 namespace detail {
@@ -95,34 +94,49 @@ void gaps(const Document &doc, const Lifecycle &lc, const std::vector<std::size_
   }
 }
 
-// Every timestamp of the document with its pointer, through the model tables.
-void each_timestamp(const void *obj, const TypeInfo &type, std::string &path,
-                    const std::function<void(const std::string &, const Timestamp &)> &fn) {
-  for (const auto &f : type.fields) {
-    std::size_t mark = path.size();
-    path += '/';
-    path += f.name;
-    if (f.timestamp) {
-      if (const Timestamp *t = f.timestamp(obj)) fn(path, *t);
-    } else if (f.nested) {
-      for (std::size_t i = 0, n = f.size(obj); i < n; ++i) {
-        std::size_t inner = path.size();
-        if (f.kind == Kind::objects) path += fmt::format("/{}", i);
-        each_timestamp(f.at(obj, i), *f.nested, path, fn);
-        path.resize(inner);
-      }
+// Every timestamp of the document, through the model tables. `fn` gets a function that
+// builds the pointer, so that pointers are only made for the timestamps that need one.
+struct PathStack {
+  std::vector<std::pair<std::string_view, std::size_t>> tokens; // name, or index when name empty
+  std::string str() const {
+    std::string out;
+    for (const auto &[name, index] : tokens) {
+      out += '/';
+      if (name.empty()) out += std::to_string(index);
+      else out += name;
     }
-    path.resize(mark);
+    return out;
+  }
+};
+
+template <class Fn> void each_timestamp(const void *obj, const TypeInfo &type, PathStack &path, Fn &fn) {
+  for (const auto &f : type.fields) {
+    if (f.timestamp) {
+      if (const Timestamp *t = f.timestamp(obj)) {
+        path.tokens.emplace_back(f.name, 0);
+        fn(path, *t);
+        path.tokens.pop_back();
+      }
+    } else if (f.nested) {
+      path.tokens.emplace_back(f.name, 0);
+      for (std::size_t i = 0, n = f.size(obj); i < n; ++i) {
+        if (f.kind == Kind::objects) path.tokens.emplace_back(std::string_view{}, i);
+        each_timestamp(f.at(obj, i), *f.nested, path, fn);
+        if (f.kind == Kind::objects) path.tokens.pop_back();
+      }
+      path.tokens.pop_back();
+    }
   }
 }
 
 void future(const Document &doc, Report &report) {
   const std::int64_t now = report.policy().now_micros();
   const std::string phrase = now_phrase(report.policy());
-  std::string path;
-  each_timestamp(&doc, type_info<Document>(), path, [&](const std::string &p, const Timestamp &t) {
-    if (t.micros > now) report.add("PM306", p, fmt::format("{} is after {}", t.to_string(), phrase));
-  });
+  PathStack path;
+  auto check = [&](const PathStack &p, const Timestamp &t) {
+    if (t.micros > now) report.add("PM306", p.str(), fmt::format("{} is after {}", t.to_string(), phrase));
+  };
+  each_timestamp(&doc, type_info<Document>(), path, check);
 }
 
 void too_few(const Document &doc, Report &report) {
@@ -133,25 +147,34 @@ void too_few(const Document &doc, Report &report) {
                            doc.timeline.size() == 1 ? "" : "s", min));
 }
 
-// PM308: sort by (description, time) so that duplicates are neighbours: O(n log n).
+// PM308: sort by (hash of the description, time) so that duplicates are neighbours, then
+// compare the descriptions themselves: O(n log n) on small contiguous keys.
 void duplicates(const Document &doc, Report &report) {
   const auto tolerance = static_cast<std::int64_t>(report.policy().thresholds.duplicate_event_seconds * micros_per_second);
-  std::vector<std::size_t> idx;
-  for (std::size_t i = 0; i < doc.timeline.size(); ++i)
-    if (doc.timeline[i].time && doc.timeline[i].description) idx.push_back(i);
-  std::ranges::sort(idx, [&](std::size_t a, std::size_t b) {
-    const Event &x = doc.timeline[a], &y = doc.timeline[b];
-    if (int c = x.description->compare(*y.description); c != 0) return c < 0;
-    if (x.time->micros != y.time->micros) return x.time->micros < y.time->micros;
-    return a < b;
-  });
-  for (std::size_t k = 1; k < idx.size(); ++k) {
-    const Event &a = doc.timeline[idx[k - 1]], &b = doc.timeline[idx[k]];
-    if (*a.description == *b.description && b.time->micros - a.time->micros <= tolerance)
-      report.add("PM308", pointer("timeline", idx[k]),
-                 fmt::format("event {} repeats event {}: same description \"{}\" within {} s", label(doc.timeline, idx[k]),
-                             label(doc.timeline, idx[k - 1]), abbreviate(*b.description, 50),
+  struct Key {
+    std::size_t hash;
+    std::int64_t micros;
+    std::size_t index;
+    auto operator<=>(const Key &) const = default;
+  };
+  std::vector<Key> keys;
+  keys.reserve(doc.timeline.size());
+  for (std::size_t i = 0; i < doc.timeline.size(); ++i) {
+    const Event &e = doc.timeline[i];
+    if (e.time && e.description) keys.push_back({std::hash<std::string_view>{}(*e.description), e.time->micros, i});
+  }
+  std::ranges::sort(keys);
+  for (std::size_t k = 1; k < keys.size(); ++k) {
+    // Compare with every earlier key of the same hash within the tolerance (usually none).
+    for (std::size_t j = k; j-- > 0 && keys[j].hash == keys[k].hash && keys[k].micros - keys[j].micros <= tolerance;) {
+      const Event &a = doc.timeline[keys[j].index], &b = doc.timeline[keys[k].index];
+      if (*a.description != *b.description) continue;
+      report.add("PM308", pointer("timeline", keys[k].index),
+                 fmt::format("event {} repeats event {}: same description \"{}\" within {} s", label(doc.timeline, keys[k].index),
+                             label(doc.timeline, keys[j].index), abbreviate(*b.description, 50),
                              report.policy().thresholds.duplicate_event_seconds));
+      break;
+    }
   }
 }
 
