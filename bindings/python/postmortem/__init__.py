@@ -1,0 +1,80 @@
+"""Structured, checkable cybersecurity incident post-mortems.
+
+Python bindings (ctypes, standard library only) for the C library ``libpostmortem``::
+
+    import postmortem as pm
+
+    with pm.Document.load("incident.json") as doc:
+        for f in doc.validate():
+            print(f.code, f.severity, f.path, f.message)
+
+    for f in pm.check_file("draft.json"):   # unparsable files become PM100 / PM101
+        print(f.code, f.message)
+
+The library is found through ``PM_LIBRARY`` (its full path), ``PM_LIBRARY_PATH`` (its
+directory), the package's own ``_lib/`` folder, then the system; it is loaded on first use.
+Every failure raises a subclass of :class:`postmortem.Error`.
+"""
+
+from ._api import (
+    SEVERITIES,
+    Document,
+    Finding,
+    Policy,
+    abi_version,
+    check_file,
+    check_text,
+    library_path,
+    version,
+    version_number,
+)
+from ._errors import (
+    Error,
+    FileError,
+    FormatError,
+    InvalidArgumentError,
+    LibraryMismatch,
+    LibraryNotFound,
+    LimitError,
+    NotFoundError,
+    OutOfMemoryError,
+    ParseError,
+    PolicyError,
+    VersionError,
+)
+from ._lib import ABI_VERSION
+from ._version import __version__
+
+# Show the public classes as postmortem.X (tracebacks, repr, pickling), not postmortem._api.X.
+for _cls in (Document, Finding, Policy, Error, FileError, FormatError, InvalidArgumentError,
+             LibraryMismatch, LibraryNotFound, LimitError, NotFoundError, OutOfMemoryError,
+             ParseError, PolicyError, VersionError):
+    _cls.__module__ = __name__
+del _cls
+
+__all__ = [
+    "ABI_VERSION",
+    "SEVERITIES",
+    "Document",
+    "Error",
+    "FileError",
+    "Finding",
+    "FormatError",
+    "InvalidArgumentError",
+    "LibraryMismatch",
+    "LibraryNotFound",
+    "LimitError",
+    "NotFoundError",
+    "OutOfMemoryError",
+    "ParseError",
+    "Policy",
+    "PolicyError",
+    "VersionError",
+    "__version__",
+    "abi_version",
+    "check_file",
+    "check_text",
+    "library_path",
+    "version",
+    "version_number",
+]
