@@ -3,7 +3,7 @@
 
 #include "text.hpp"
 
-#include <boost/json/parse.hpp>
+#include <boost/json/stream_parser.hpp>
 #include <boost/json/value.hpp>
 #include <fmt/format.h>
 
@@ -107,8 +107,14 @@ std::map<std::string, double, std::less<>> read_deadlines(const json::value &v) 
 
 Policy Policy::parse(std::string_view text) {
   json::error_code ec;
-  json::value v = json::parse(json::string_view(text.data(), text.size()), ec);
-  if (ec) policy_error(fmt::format("policy: not valid JSON: {}", ec.message()));
+  json::stream_parser parser;
+  std::size_t used = parser.write_some(text.data(), text.size(), ec);
+  if (!ec) parser.finish(ec);
+  if (ec) {
+    auto [line, column] = detail::line_column(text, used);
+    policy_error(fmt::format("policy: not valid JSON: {} at line {}, column {} (byte offset {})", ec.message(), line, column, used));
+  }
+  json::value v = parser.release();
   if (!v.is_object()) policy_error("policy: the top level must be an object");
   Policy policy;
   for (const auto &kv : v.get_object()) {

@@ -45,6 +45,21 @@ std::string abbreviate(std::string_view text, std::size_t max) {
   return std::string(text.substr(0, cut)) + "…";
 }
 
+std::pair<std::size_t, std::size_t> line_column(std::string_view text, std::size_t offset) {
+  std::size_t line = 1, column = 1;
+  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c == '\n') {
+      ++line;
+      column = 1;
+    } else if ((c & 0xC0) != 0x80) {
+      ++column;
+    }
+  }
+  return {line, column};
+}
+
+
 std::string quoted_list(std::span<const std::string_view> items) {
   std::string out;
   for (auto item : items) {

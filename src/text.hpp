@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
 PM_BEGIN_NAMESPACE
 namespace detail {
@@ -20,6 +21,9 @@ std::string_view suggest(std::string_view word, std::span<const std::string_view
 
 /// `text` cut to `max` bytes (at a UTF-8 boundary) with an ellipsis, for messages.
 std::string abbreviate(std::string_view text, std::size_t max = 60);
+
+/// Line and column (1-based; the column in code points) of a byte offset, for messages.
+std::pair<std::size_t, std::size_t> line_column(std::string_view text, std::size_t offset);
 
 /// "a", "b" and "c" -> `"a", "b", "c"` (quoted, comma separated).
 std::string quoted_list(std::span<const std::string_view> items);

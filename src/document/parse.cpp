@@ -3,6 +3,7 @@
 // is turned into model values (fields.hpp) as soon as it is complete, then its arena is
 // reused, so a million-event timeline never exists twice in memory.
 #include "document/fields.hpp"
+#include "text.hpp"
 
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/monotonic_resource.hpp>
@@ -306,21 +307,6 @@ private:
   std::vector<std::unique_ptr<Document>> chunks_;
 };
 
-// Line and column (1-based, in code points) of a byte offset, for messages.
-std::pair<std::size_t, std::size_t> line_column(std::string_view text, std::size_t offset) {
-  std::size_t line = 1, column = 1;
-  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
-    auto c = static_cast<unsigned char>(text[i]);
-    if (c == '\n') {
-      ++line;
-      column = 1;
-    } else if ((c & 0xC0) != 0x80) {
-      ++column;
-    }
-  }
-  return {line, column};
-}
-
 } // namespace
 
 Document parse(std::string_view text, const Policy &policy) {
@@ -336,7 +322,7 @@ Document parse(std::string_view text, const Policy &policy) {
   std::size_t used = parser->write_some(false, text.data(), text.size(), ec);
   if (!ec && used < text.size()) ec = json::error::extra_data;
   if (ec) {
-    auto [line, column] = line_column(text, used);
+    auto [line, column] = detail::line_column(text, used);
     const HandlerFailure &hf = parser->handler().failure;
     if (hf.code != errc::ok)
       throw error(hf.code, fmt::format("{} (line {}, column {}, byte offset {})", hf.message, line, column, used));

@@ -12,10 +12,10 @@ namespace {
 constexpr Rule catalog[] = {
     {"PM100", Severity::error, "document", "The document is not valid JSON, or exceeds a limit",
      "Nothing in a document that cannot be read can be checked; the parser stops at the first problem.",
-     "Fix the JSON at the reported line and column (a validator or `python3 -m json.tool` shows it), or raise the limit in the policy."},
+     "Fix the JSON at the reported line and column (`python3 -m json.tool FILE` shows it); if the message names a limit, raise it in the policy's `limits`."},
     {"PM101", Severity::error, "document", "`schema` is missing or not a supported version",
      "The schema member says which version of the format the document follows; without it nothing can be read safely.",
-     "Add \"schema\": \"postmortem/1\" at the top level."},
+     "Set \"schema\": \"postmortem/1\" at the top level (the only version this build reads)."},
     {"PM102", Severity::error, "document", "A required member is missing or empty",
      "Required members (ids, titles, event times and types, factor kinds…) are what every analysis and report relies on.",
      "Add the member named in the message; docs/format.md lists what each object requires."},

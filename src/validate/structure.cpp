@@ -9,6 +9,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <map>
 
 PM_BEGIN_NAMESPACE
 namespace detail {
@@ -242,6 +243,24 @@ private:
   Report &report_;
 };
 
+// A collection with an element that is not an object is kept as raw JSON (PM103 reports the
+// element); its object elements' ids must still be unique.
+void raw_duplicates(const Document &doc, std::string_view name, Report &report) {
+  const json::value *raw = doc.extra.if_contains(name);
+  if (!raw || !raw->is_array()) return;
+  std::map<std::string_view, std::size_t> seen;
+  const auto &a = raw->get_array();
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const json::object *o = a[i].if_object();
+    const json::value *id = o ? o->if_contains("id") : nullptr;
+    if (!id || !id->is_string()) continue;
+    auto [it, inserted] = seen.try_emplace(std::string_view(id->get_string()), i);
+    if (!inserted)
+      report.add("PM108", fmt::format("/{}/{}/id", name, i),
+                 fmt::format("duplicate id \"{}\" in {}: also used by /{}/{}", abbreviate(it->first), name, name, it->second));
+  }
+}
+
 // PM108: ids unique within each collection that has ids.
 void unique_ids(const Document &doc, Report &report) {
   for (const auto &f : type_info<Document>().fields) {
@@ -249,6 +268,7 @@ void unique_ids(const Document &doc, Report &report) {
     std::vector<std::pair<std::size_t, std::size_t>> duplicates;
     report.ids(doc, f.name).each_duplicate([&](std::size_t i, std::size_t first) { duplicates.emplace_back(i, first); });
     const FieldInfo &id = *f.nested->find("id");
+    raw_duplicates(doc, f.name, report);
     for (auto [i, first] : duplicates)
       report.add("PM108", fmt::format("/{}/{}/id", f.name, i),
                  fmt::format("duplicate id \"{}\" in {}: also used by /{}/{}", abbreviate(*id.text(f.at(&doc, i))), f.name,

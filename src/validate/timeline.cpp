@@ -70,11 +70,11 @@ void after_closure(const Document &doc, const Lifecycle &lc, Report &report) {
 void missing_milestones(const Document &doc, const Lifecycle &lc, Report &report) {
   if (!lc[static_cast<std::size_t>(Milestone::detected_at)])
     report.add("PM303", "/timeline",
-               "no detection: neither incident.milestones.detected_at nor a `detection` or `alert` event");
+               "no detection time: neither incident.milestones.detected_at nor a `detection` or `alert` event with a valid time");
   bool confirmed = !doc.incident || doc.incident->determination.value_or(Determination::confirmed) == Determination::confirmed;
   if (confirmed && !lc[static_cast<std::size_t>(Milestone::contained_at)])
     report.add("PM304", "/timeline",
-               "the incident is confirmed but has no containment: neither incident.milestones.contained_at nor a `containment` event");
+               "the incident is confirmed but has no containment time: neither incident.milestones.contained_at nor a `containment` event with a valid time");
 }
 
 void gaps(const Document &doc, const Lifecycle &lc, const std::vector<std::size_t> &order, Report &report) {

@@ -1,0 +1,14 @@
+// The subcommands. Each is defined in its own file (check.cpp, ...) and listed once in the
+// table in commands.cpp.
+#ifndef POSTMORTEM_CLI_COMMANDS_HPP
+#define POSTMORTEM_CLI_COMMANDS_HPP
+
+#include "command.hpp"
+
+namespace pmcli {
+
+extern const Command check_command;
+
+} // namespace pmcli
+
+#endif

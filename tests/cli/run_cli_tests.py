@@ -1,0 +1,624 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the `postmortem` command-line tool (Python 3 stdlib only).
+
+Every case runs the real executable with tests/ as the working directory, so the file names in
+its output are short and stable (data/examples/phishing-mfa-fatigue.json). Cases either compare
+output with a golden file in tests/cli/golden/ or assert behaviour directly (exit codes, the
+JSON shape, text and JSON agreeing, --rule removing exactly one code...). Every run also asserts
+that stdout and stderr are valid UTF-8 with no control or bidi characters (escaping).
+
+Usage:
+  python3 tests/cli/run_cli_tests.py --cli build/examples/cli/postmortem [CASE...]
+  python3 tests/cli/run_cli_tests.py --cli ... --list           # the case names (ctest uses it)
+  python3 tests/cli/run_cli_tests.py --cli ... --update [CASE...]
+
+--update rewrites the golden files of the selected cases (all when none is named) instead of
+comparing, and with no CASE also deletes golden files that no case writes any more. The other
+assertions still run. Review the result with `git diff tests/cli/golden` before committing:
+a golden is a claim that the output is right. From a build tree, `cmake --build BUILD --target
+update_cli_goldens` does the same for every case.
+"""
+
+import argparse
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent       # tests/cli
+TESTS = HERE.parent                          # tests/: the working directory of every run
+GOLDEN = HERE / "golden"
+SAMPLES = sorted(p.stem for p in (TESTS / "data" / "examples").glob("*.json"))
+# Documents with per-document golden cases: the samples (expected clean) and one document with
+# one flaw per rule (tests/cli/data/flawed.json).
+DOCUMENTS = {stem: f"data/examples/{stem}.json" for stem in SAMPLES} | {"flawed": "cli/data/flawed.json"}
+AS_OF = "--as-of=2024-07-01T00:00:00Z"  # after every time in the samples; never "today"
+SEVERITIES = ["error", "warning", "info"]    # most severe first, as --fail-on ranks them
+SKIP = 77                                    # ctest SKIP_RETURN_CODE
+
+
+def cli_data(name):
+    return f"cli/data/{name}"
+
+
+# --- The same definition of "unsafe for a terminal" as examples/cli/terminal.cpp -------------
+UNSAFE = [(0x00, 0x1F), (0x7F, 0x9F), (0x061C, 0x061C), (0x200B, 0x200F), (0x2028, 0x202E),
+          (0x2060, 0x206F), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB)]
+
+
+def unsafe_chars(text, allow="\n"):
+    return sorted({c for c in text if c not in allow and any(a <= ord(c) <= b for a, b in UNSAFE)})
+
+
+class Failure(Exception):
+    pass
+
+
+class Result:
+    def __init__(self, args, code, out, err):
+        self.args, self.code, self.out, self.err = args, code, out, err
+
+    def describe(self):
+        return (f"$ postmortem {shlex.join(self.args)}\n[exit {self.code}]\n"
+                f"--- stdout\n{self.out}--- stderr\n{self.err}---")
+
+
+class Runner:
+    def __init__(self, cli, update, version):
+        self.cli, self.update, self.version = cli, update, version
+        self.written = set()
+
+    def env(self, extra=None):
+        env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "TERM")}
+        env["LC_ALL"] = "C"  # strerror texts in English
+        env.update(extra or {})
+        return env
+
+    def run(self, *args, expect=None, stdin=None, env=None, cwd=TESTS, stdout=None):
+        """Runs the CLI; checks the exit status (when `expect` is given) and that the output is
+        valid UTF-8 without raw control or bidi characters."""
+        args = list(args)
+        stdin_bytes = Path(TESTS / stdin).read_bytes() if isinstance(stdin, str) else stdin
+        p = subprocess.run([self.cli] + args, input=stdin_bytes if stdin_bytes is not None else b"",
+                           stdout=stdout if stdout is not None else subprocess.PIPE,
+                           stderr=subprocess.PIPE, cwd=cwd, env=self.env(env), timeout=60)
+        out, err = (p.stdout or b""), p.stderr
+        try:
+            r = Result(args, p.returncode, out.decode("utf-8"), err.decode("utf-8"))
+        except UnicodeDecodeError as e:
+            raise Failure(f"output of `postmortem {shlex.join(args)}` is not valid UTF-8: {e}")
+        for name, text in (("stdout", r.out), ("stderr", r.err)):
+            bad = unsafe_chars(text)
+            if bad:
+                raise Failure(f"{name} contains raw unsafe characters {[hex(ord(c)) for c in bad]}:\n"
+                              + r.describe())
+        if expect is not None and r.code != expect:
+            raise Failure(f"expected exit status {expect}, got {r.code}:\n" + r.describe())
+        return r
+
+    def check(self, condition, what, result=None):
+        if not condition:
+            raise Failure(what + ("\n" + result.describe() if result else ""))
+
+    def golden(self, name, actual):
+        path = GOLDEN / name
+        self.written.add(name)
+        if self.update:
+            GOLDEN.mkdir(exist_ok=True)
+            if not path.exists() or path.read_text(encoding="utf-8") != actual:
+                path.write_text(actual, encoding="utf-8")
+                print(f"  updated {path.relative_to(TESTS.parent)}")
+            return
+        if not path.exists():
+            raise Failure(f"golden file {path} is missing; create it with --update and review it")
+        expected = path.read_text(encoding="utf-8")
+        if expected != actual:
+            import difflib
+            diff = "".join(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True),
+                                                f"golden/{name}", "actual"))
+            raise Failure(f"output differs from golden/{name} (if the change is intended, run "
+                          f"with --update and review the diff):\n{diff}")
+
+
+def transcript(results):
+    """Several runs as one reviewable text: command, stdout, [stderr] lines, exit status."""
+    parts = []
+    for r in results:
+        lines = [f"$ postmortem {shlex.join(r.args)}"]
+        lines += r.out.splitlines()
+        lines += ["[stderr] " + line for line in r.err.splitlines()]
+        lines.append(f"[exit {r.code}]")
+        parts.append("\n".join(lines) + "\n")
+    return "\n".join(parts)
+
+
+def findings_of(t, *args, expect=None, **kw):
+    """Runs `check --format json`; returns (result, parsed JSON) after checking its shape."""
+    r = t.run("check", "--format", "json", *args, expect=expect, **kw)
+    try:
+        doc = json.loads(r.out)
+    except ValueError as e:
+        raise Failure(f"--format json output is not JSON: {e}\n" + r.describe())
+    check_json_shape(t, doc, r)
+    return r, doc
+
+
+def check_json_shape(t, doc, r):
+    t.check(isinstance(doc, dict) and list(doc) == ["files", "summary"],
+            "top level must be {files, summary}", r)
+    counts = {s: 0 for s in SEVERITIES}
+    for entry in doc["files"]:
+        t.check(list(entry) == ["file", "findings"], f"bad file entry {entry!r}", r)
+        for f in entry["findings"]:
+            t.check(set(f) <= {"code", "severity", "path", "message", "hint"}
+                    and {"code", "severity", "path", "message"} <= set(f), f"bad finding keys {f!r}", r)
+            t.check(re.fullmatch(r"PM\d{3}", f["code"]) is not None, f"bad code {f['code']!r}", r)
+            t.check(f["severity"] in SEVERITIES, f"bad severity {f['severity']!r}", r)
+            t.check(f["path"] == "" or f["path"].startswith("/"), f"bad JSON Pointer {f['path']!r}", r)
+            t.check(f["message"] != "", "empty message", r)
+            counts[f["severity"]] += 1
+    s = doc["summary"]
+    expected = {"files": len(doc["files"]), "unreadable": s.get("unreadable"),
+                "errors": counts["error"], "warnings": counts["warning"], "info": counts["info"]}
+    t.check(s == expected, f"summary {s} does not match the findings {expected}", r)
+
+
+def escape_terminal(text):
+    """Python twin of escape_for_terminal (valid UTF-8 input only)."""
+    out = []
+    for c in text:
+        if unsafe_chars(c, allow=""):
+            out.append({"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(
+                c, f"\\x{ord(c):02x}" if ord(c) < 0x80 else f"\\u{ord(c):04x}"))
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+def text_lines(file, findings):
+    """The text format's lines for one file, derived from its JSON findings."""
+    lines = []
+    for f in findings:
+        where = escape_terminal(file) + (f": {escape_terminal(f['path'])}" if f["path"] else "")
+        lines.append(f"{where}: {f['severity']} {f['code']}: {escape_terminal(f['message'])}")
+        if f.get("hint"):
+            lines.append(f"  hint: {escape_terminal(f['hint'])}")
+    return lines
+
+
+def summary_line(files, errors, warnings, info, unreadable=0):
+    plural = lambda n, w: f"{n} {w}{'' if n == 1 else 's'}"
+    head = f"{plural(files, 'file')} checked" + (f" ({unreadable} could not be read)" if unreadable else "")
+    return f"{head}: {plural(errors, 'error')}, {plural(warnings, 'warning')}, {info} info"
+
+
+# --- Cases ----------------------------------------------------------------------------------
+CASES = {}
+
+
+def case(name):
+    def register(fn):
+        assert name not in CASES, name
+        CASES[name] = fn
+        return fn
+    return register
+
+
+def document_cases():
+    for stem, path in DOCUMENTS.items():
+        @case(f"check_text.{stem}")
+        def _(t, stem=stem, path=path):
+            # --fail-on none: the golden shows the findings; exit statuses are tested below.
+            r = t.run("check", "--fail-on", "none", AS_OF, path, expect=0)
+            t.check(r.err == "", "stderr must be empty", r)
+            t.golden(f"check_text.{stem}.out", r.out)
+
+        @case(f"check_json.{stem}")
+        def _(t, stem=stem, path=path):
+            r, doc = findings_of(t, "--fail-on=none", AS_OF, path, expect=0)
+            t.check(r.err == "", "stderr must be empty", r)
+            t.check([e["file"] for e in doc["files"]] == [path], "file name", r)
+            t.golden(f"check_json.{stem}.out", r.out)
+            # The text format says exactly what the JSON says.
+            text = t.run("check", "--fail-on", "none", AS_OF, path, expect=0)
+            s = doc["summary"]
+            expected = text_lines(path, doc["files"][0]["findings"]) + [
+                summary_line(1, s["errors"], s["warnings"], s["info"])]
+            t.check(text.out.splitlines() == expected, "text and JSON output disagree:\n"
+                    + "\n".join(expected), text)
+
+        @case(f"fail_on.{stem}")
+        def _(t, stem=stem, path=path):
+            _, doc = findings_of(t, "--fail-on=none", AS_OF, path, expect=0)
+            present = {f["severity"] for f in doc["files"][0]["findings"]}
+            for i, level in enumerate(SEVERITIES):
+                fails = any(s in present for s in SEVERITIES[:i + 1])
+                t.run("check", AS_OF, "--fail-on", level, path, expect=1 if fails else 0)
+            if "error" not in present:
+                t.run("check", AS_OF, path, expect=0)  # the default is --fail-on error
+
+
+document_cases()
+
+
+@case("flawed_document")
+def _(t):
+    """Each flaw planted in flawed.json (see its x_flaw members) is reported where it is, and
+    the x_ extension members are not reported."""
+    _, doc = findings_of(t, "--fail-on=none", AS_OF, DOCUMENTS["flawed"], expect=0)
+    found = {(f["code"], f["path"]) for f in doc["files"][0]["findings"]}
+    planted = {("PM102", "/incident/title"), ("PM104", "/incident/category"),
+               ("PM105", "/incident/milestones/detected_at"), ("PM107", "/assets/1/id"),
+               ("PM108", "/timeline/1/id"), ("PM109", "/factors/0/descripton"),
+               ("PM103", "/actions/0/owner"), ("PM106", "/actions/0/due"),
+               ("PM110", "/actions/0/impact")}
+    t.check(planted <= found, f"missing findings: {sorted(planted - found)}")
+    t.check(not any("/x_" in path for _, path in found), "x_ members must not be reported")
+    r = t.run("check", AS_OF, DOCUMENTS["flawed"], expect=1)
+    t.check("did you mean \"description\"?" in r.out, "PM109 suggests the closest member", r)
+
+
+@case("check_multiple_files")
+def _(t):
+    """One run over several documents: findings grouped by file in argument order, one summary."""
+    paths = list(DOCUMENTS.values())
+    expected, totals = [], {s: 0 for s in SEVERITIES}
+    for path in paths:
+        _, doc = findings_of(t, "--fail-on=none", AS_OF, path)
+        expected += text_lines(path, doc["files"][0]["findings"])
+        for s in SEVERITIES:
+            totals[s] += sum(f["severity"] == s for f in doc["files"][0]["findings"])
+    expected.append(summary_line(len(paths), totals["error"], totals["warning"], totals["info"]))
+    r = t.run("check", "--fail-on=none", AS_OF, *paths, expect=0)
+    t.check(r.out.splitlines() == expected, "multi-file output is not the per-file outputs in "
+            "order plus one summary", r)
+    _, doc = findings_of(t, "--fail-on=none", AS_OF, *paths, expect=0)
+    t.check([e["file"] for e in doc["files"]] == paths, "JSON file order", r)
+
+
+@case("check_stdin")
+def _(t):
+    """'-' reads standard input, shown as <stdin>; the findings are those of the file."""
+    path = DOCUMENTS["flawed"]
+    by_file = t.run("check", "--fail-on=none", AS_OF, path, expect=0)
+    by_stdin = t.run("check", "--fail-on=none", AS_OF, "-", stdin=path, expect=0)
+    t.check(by_stdin.out == by_file.out.replace(path, "<stdin>"),
+            "stdin output differs from the file's:\n" + by_file.out, by_stdin)
+    t.check("<stdin>: /incident/title: error PM102: " in by_stdin.out, "findings of stdin", by_stdin)
+    _, doc = findings_of(t, "--fail-on=none", AS_OF, "--", "-", stdin=path, expect=0)
+    t.check(doc["files"][0]["file"] == "<stdin>", "JSON names stdin <stdin>")
+    r = t.run("check", "-", stdin="cli/data/truncated.json", expect=1)
+    t.check("<stdin>: error PM100: " in r.out, "a truncated document on stdin is PM100", r)
+
+
+@case("check_parse_errors")
+def _(t):
+    """Documents that are not JSON or not an object: one PM100 error each, with a location."""
+    files = [cli_data(n) for n in ("truncated.json", "not-an-object.json", "empty.json")]
+    r = t.run("check", *files, expect=1)
+    for f in files:
+        t.check(f"{f}: error PM100: " in r.out, f"{f} must give PM100", r)
+    t.check(r.out.count("PM100") == 3 and r.out.splitlines()[-1] == summary_line(3, 3, 0, 0),
+            "exactly one PM100 per file", r)
+    _, doc = findings_of(t, *files, expect=1)
+    for entry in doc["files"]:
+        t.check([(f["code"], f["path"]) for f in entry["findings"]] == [("PM100", "")],
+                "PM100 is about the whole document (path '')")
+    t.golden("check_parse_errors.out", r.out)
+
+
+@case("check_wrong_schema")
+def _(t):
+    """A schema other than postmortem/1, or none: PM101."""
+    files = [cli_data("wrong-schema.json"), cli_data("missing-schema.json")]
+    r = t.run("check", *files, expect=1)
+    for f in files:
+        t.check(f"{f}: error PM101: " in r.out, f"{f} must give PM101", r)
+    t.check("postmortem/1" in r.out, "the message names the version this build reads", r)
+    t.golden("check_wrong_schema.out", r.out)
+
+
+@case("fail_on_thresholds")
+def _(t):
+    """Exit 1 exactly when a finding is at or above --fail-on (PM100 re-ranked by --rule)."""
+    for rank, severity in enumerate(SEVERITIES):
+        for level_rank, level in enumerate(SEVERITIES + ["none"]):
+            fails = level != "none" and rank <= level_rank
+            t.run("check", "--rule", f"PM100={severity}", f"--fail-on={level}",
+                  cli_data("truncated.json"), expect=1 if fails else 0)
+    t.run("check", "--rule", "PM100=warning", cli_data("truncated.json"), expect=0)
+
+
+@case("rule_off_removes_a_code")
+def _(t):
+    """--rule CODE=off removes exactly that code's findings; CODE=LEVEL re-ranks only them."""
+    candidates = [(path, f["code"]) for path in DOCUMENTS.values()
+                  for f in findings_of(t, "--fail-on=none", AS_OF, path)[1]["files"][0]["findings"]]
+    for path, code in candidates[:1] + [(cli_data("truncated.json"), "PM100")]:
+        _, before = findings_of(t, "--fail-on=none", AS_OF, path)
+        _, off = findings_of(t, "--fail-on=none", AS_OF, "--rule", f"{code}=off", path)
+        all_before = before["files"][0]["findings"]
+        t.check(any(f["code"] == code for f in all_before), f"{code} must be reported without --rule")
+        t.check(off["files"][0]["findings"] == [f for f in all_before if f["code"] != code],
+                f"--rule {code}=off must remove exactly the {code} findings")
+        _, info = findings_of(t, "--fail-on=none", AS_OF, f"--rule={code}=info", path)
+        t.check(info["files"][0]["findings"] ==
+                [dict(f, severity="info") if f["code"] == code else f for f in all_before],
+                f"--rule {code}=info must change only the severity of {code}")
+    # Repeated --rule: each applies.
+    files = [cli_data("truncated.json"), cli_data("wrong-schema.json")]
+    r = t.run("check", "--rule", "PM100=off", "--rule", "PM101=off", *files, expect=0)
+    t.check(r.out == summary_line(2, 0, 0, 0) + "\n", "both codes off", r)
+
+
+@case("policy_file")
+def _(t):
+    """--policy sets rule severities; --rule overrides it."""
+    files = [cli_data("truncated.json"), cli_data("wrong-schema.json")]
+    r = t.run("check", "--policy", cli_data("policy.json"), *files, expect=0)
+    t.check("warning PM100" in r.out and "PM101" not in r.out, "policy.json: PM100 warning, PM101 off", r)
+    r = t.run("check", "--policy", cli_data("policy.json"), "--rule", "PM100=error",
+              "--rule", "PM101=info", *files, expect=1)
+    t.check("error PM100" in r.out and "info PM101" in r.out, "--rule overrides the policy", r)
+    r = t.run("check", "--policy", "-", files[0], stdin=cli_data("policy.json"), expect=0)
+    t.check("warning PM100" in r.out, "the policy can come from stdin", r)
+    # A document over limits.max_document_bytes is PM100 without being read whole.
+    r = t.run("check", "--policy", cli_data("policy-small-limit.json"), DOCUMENTS["flawed"],
+              cli_data("wrong-schema.json"), expect=1)
+    t.check(r.out.startswith(f"{DOCUMENTS['flawed']}: error PM100: the document is over the limit "
+                             "of 1000 bytes (max_document_bytes)")
+            and "wrong-schema.json: error PM101" in r.out, "the limit applies per document", r)
+
+
+@case("usage_errors")
+def _(t):
+    """Mistakes on the command line: exit 2, nothing on stdout, one line on stderr that says
+    what is wrong and where to read more."""
+    doc = cli_data("truncated.json")
+    runs = [
+        ["check"],
+        ["check", "--formt", "json", doc],
+        ["check", "--format", "xml", doc],
+        ["check", doc, "--format"],
+        ["check", "--format", "--no-color", doc],
+        ["check", "--format", "json", "--format=text", doc],
+        ["check", "--fail-on", "warn", doc],
+        ["check", "--fail-on=fatal", doc],
+        ["check", "--no-color=yes", doc],
+        ["check", "--rule", "PM999=off", doc],
+        ["check", "--rule", "PM100=loud", doc],
+        ["check", "--rule", "PM100", doc],
+        ["check", "--as-of", "2024-06-01T00:00:00", doc],
+        ["check", "--as-of", "2023-02-30T00:00:00Z", doc],
+        ["check", "-", "-"],
+        ["check", "--policy", "-", "-"],
+        ["check", "-x", doc],
+        ["chek", doc],
+        ["frobnicate"],
+        ["--formt"],
+        ["--format", "json", "check", doc],
+        ["help", "chek"],
+        ["help", "check", "extra"],
+    ]
+    results = []
+    for args in runs:
+        r = t.run(*args, expect=2)
+        t.check(r.out == "", "nothing on stdout", r)
+        t.check(r.err.startswith("postmortem: ") and r.err.count("\n") == 1, "one line on stderr", r)
+        t.check(re.search(r"see 'postmortem( \w+)? --help'\n$", r.err) is not None,
+                "the message says where to read more", r)
+        results.append(r)
+    t.golden("usage_errors.txt", transcript(results))
+
+
+@case("input_errors")
+def _(t):
+    """Files and policies that cannot be used: exit 2, the other files are still checked."""
+    good = cli_data("truncated.json")
+    runs = [
+        (["check", cli_data("no-such-file.json")], None),
+        (["check", "cli/data"], None),
+        (["check", cli_data("no-such-file.json"), good], None),
+        (["check", "--format", "json", cli_data("no-such-file.json"), good], None),
+        (["check", "--policy", cli_data("no-such-policy.json"), good], None),
+        (["check", "--policy", cli_data("policy-not-json.json"), good], None),
+        (["check", "--policy", cli_data("policy-unknown-rule.json"), good], None),
+    ]
+    results = [t.run(*args, expect=2, stdin=stdin) for args, stdin in runs]
+    t.check(results[0].err == "postmortem: cannot read 'cli/data/no-such-file.json': "
+            "No such file or directory\n", "missing file message", results[0])
+    t.check(results[1].err == "postmortem: cannot read 'cli/data': Is a directory\n",
+            "directory message", results[1])
+    t.check("error PM100" in results[2].out and "(1 could not be read)" in results[2].out,
+            "the readable file is still checked and the summary counts the other", results[2])
+    doc = json.loads(results[3].out)
+    check_json_shape(t, doc, results[3])
+    t.check(doc["summary"]["unreadable"] == 1 and doc["summary"]["files"] == 1, "JSON summary", results[3])
+    for r in results[4:]:
+        t.check(r.out == "" and "policy" in r.err, "a bad policy stops before any file", r)
+    t.golden("input_errors.txt", transcript(results))
+
+
+@case("stdout_write_error")
+def _(t):
+    if not os.path.exists("/dev/full"):
+        raise SystemExit(SKIP)
+    with open("/dev/full", "wb") as full:
+        r = t.run("check", DOCUMENTS["flawed"], stdout=full, expect=2)
+    t.check(r.err == "postmortem: cannot write standard output: No space left on device\n",
+            "a failed write is reported and is exit 2", r)
+
+
+@case("help")
+def _(t):
+    top = t.run("--help", expect=0)
+    t.check(top.err == "", "help goes to stdout", top)
+    for word in ("check", "--help", "--version", "help COMMAND", "Exit status"):
+        t.check(word in top.out, f"top-level help mentions {word}", top)
+    for args in (["-h"], ["help"]):
+        t.check(t.run(*args, expect=0).out == top.out, f"{args} prints the top-level help")
+
+    check = t.run("check", "--help", expect=0)
+    for option in ("--format", "--fail-on", "--policy", "--rule", "--as-of", "--no-color", "--help",
+                   "text", "json", "error", "warning", "info", "none", "Examples:", "Exit status",
+                   "PM100", "PM101", "'-'", "NO_COLOR"):
+        t.check(option in check.out, f"check --help mentions {option}", check)
+    for args in (["check", "-h"], ["help", "check"], ["check", "x.json", "--help"],
+                 ["check", "--formt", "--help"]):
+        t.check(t.run(*args, expect=0).out == check.out, f"{args} prints the check help")
+    t.check(all(len(line) <= 90 for line in top.out.splitlines() + check.out.splitlines()),
+            "help lines fit a terminal", check)
+
+    none = t.run(expect=2)
+    t.check(none.out == "" and none.err.startswith("postmortem: no command given")
+            and top.out in none.err, "no command: an error, then the help, on stderr", none)
+    t.golden("help.out", top.out)
+    t.golden("help_check.out", check.out)
+
+
+@case("version")
+def _(t):
+    r = t.run("--version", expect=0)
+    t.check(r.out == f"postmortem {t.version}\n", f"--version prints 'postmortem {t.version}'", r)
+
+
+@case("escaping")
+def _(t):
+    """Attacker-written text (ESC sequences, newlines, bidi overrides) in a document is shown
+    escaped in text output and stays the same characters in JSON output."""
+    doc = cli_data("hostile.json")
+    r = t.run("check", "--fail-on=none", AS_OF, doc, expect=0)
+    # run() already asserted that no raw control or bidi character reached the output.
+    t.check("\\x1b" in r.out, "ESC is shown as \\x1b", r)
+    lines = r.out.splitlines()
+    t.check(all(line.startswith((doc + ": ", "  hint: ")) for line in lines[:-1])
+            and lines[-1].startswith("1 file checked: "),
+            "every line is a finding of the file, a hint or the summary: an embedded newline "
+            "cannot fake a finding line", r)
+    t.golden("escaping.out", r.out)
+    jr, parsed = findings_of(t, "--fail-on=none", AS_OF, doc, expect=0)
+    texts = "".join(f["path"] + f["message"] for f in parsed["files"][0]["findings"])
+    t.check("\x1b" in texts and "\u202e" in texts and "\n" in texts,
+            "JSON output keeps the characters themselves (as \\u001b, \\u202e, \\n escapes)", jr)
+    t.check("\\u202e" in jr.out, "U+202E is written as \\u202e in JSON", jr)
+    t.golden("escaping.json.out", jr.out)
+
+
+@case("escaping_file_names")
+def _(t):
+    """File names are attacker-controlled too (a shared folder of exported incidents)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        name = "evil\x1b[2J\u202e\n.json"
+        shutil.copy(TESTS / "cli/data/truncated.json", Path(tmp) / name)
+        r = t.run("check", name, cwd=tmp, expect=1)
+        t.check(r.out.startswith("evil\\x1b[2J\\u202e\\n.json: error PM100: "), "escaped file name", r)
+        r = t.run("check", "missing\x1b]0;x\x07.json", cwd=tmp, expect=2)
+        t.check(r.err.startswith("postmortem: cannot read 'missing\\x1b]0;x\\x07.json': "),
+                "escaped name in an error", r)
+        _, doc = findings_of(t, name, cwd=tmp, expect=1)
+        t.check(doc["files"][0]["file"] == name, "JSON keeps the name exactly")
+        # A name that is not UTF-8 (byte 0xff): \xff on the terminal, U+FFFD in the JSON.
+        raw = "bad\udcffname.json"  # surrogateescape: the byte 0xff in the file name
+        shutil.copy(TESTS / "cli/data/truncated.json", Path(tmp) / raw)
+        r = t.run("check", raw, cwd=tmp, expect=1)
+        t.check(r.out.startswith("bad\\xffname.json: error PM100: "), "invalid UTF-8 is shown as \\xff", r)
+        _, doc = findings_of(t, raw, cwd=tmp, expect=1)
+        t.check(doc["files"][0]["file"] == "bad\ufffdname.json", "JSON output stays valid UTF-8")
+
+
+@case("colour")
+def _(t):
+    """Severity words are coloured only on a terminal, without NO_COLOR and --no-color."""
+    try:
+        import pty
+    except ImportError:
+        raise SystemExit(SKIP)
+
+    def on_tty(*args, env=None):
+        master, slave = pty.openpty()
+        p = subprocess.Popen([t.cli] + list(args), stdin=subprocess.DEVNULL, stdout=slave,
+                             stderr=subprocess.PIPE, cwd=TESTS, env=t.env(env))
+        os.close(slave)
+        chunks = []
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # EIO: the other side is closed
+                break
+            if not data:
+                break
+            chunks.append(data)
+        os.close(master)
+        p.wait(timeout=60)
+        p.stderr.close()
+        return b"".join(chunks).decode("utf-8")
+
+    doc = cli_data("truncated.json")
+    red = "\x1b[1;31merror\x1b[0m PM100"
+    t.check(red in on_tty("check", doc), "error is red on a terminal")
+    t.check(red in on_tty("check", doc, env={"NO_COLOR": ""}), "an empty NO_COLOR does not count")
+    t.check("\x1b[1;33mwarning\x1b[0m" in on_tty("check", "--rule=PM100=warning", doc), "warning colour")
+    t.check("\x1b[1;36minfo\x1b[0m" in on_tty("check", "--rule=PM100=info", doc), "info colour")
+    for why, args, env in (("--no-color", ["--no-color"], None), ("NO_COLOR=1", [], {"NO_COLOR": "1"}),
+                           ("TERM=dumb", [], {"TERM": "dumb"})):
+        out = on_tty("check", *args, doc, env=env)
+        t.check("error PM100" in out and "\x1b" not in out, f"no colour with {why}: {out!r}")
+    t.check("\x1b[" not in t.run("check", doc).out, "no colour into a pipe")
+
+
+# --- Driver -----------------------------------------------------------------------------------
+def project_version():
+    text = (TESTS.parent / "CMakeLists.txt").read_text(encoding="utf-8")
+    return re.search(r"project\(\s*\w+\s+VERSION\s+([0-9.]+)", text).group(1)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--cli", help="path to the postmortem executable")
+    ap.add_argument("--version", dest="expected_version", help="expected version (default: "
+                    "from the top-level CMakeLists.txt)")
+    ap.add_argument("--update", action="store_true", help="rewrite golden files instead of comparing")
+    ap.add_argument("--list", action="store_true", help="print the case names and exit")
+    ap.add_argument("cases", nargs="*", help="cases to run (default: all)")
+    opts = ap.parse_args()
+    if opts.list:
+        print("\n".join(CASES))
+        return 0
+    if not opts.cli:
+        ap.error("--cli is required")
+    unknown = [c for c in opts.cases if c not in CASES]
+    if unknown:
+        ap.error(f"unknown case(s) {unknown}; see --list")
+    t = Runner(os.path.abspath(opts.cli), opts.update, opts.expected_version or project_version())
+    failed, skipped = [], []
+    for name in opts.cases or CASES:
+        try:
+            CASES[name](t)
+            print(f"ok    {name}")
+        except SystemExit as e:
+            if e.code != SKIP:
+                raise
+            skipped.append(name)
+            print(f"skip  {name}")
+        except Failure as e:
+            failed.append(name)
+            print(f"FAIL  {name}\n{e}\n")
+    if opts.update and not opts.cases:
+        for path in sorted(GOLDEN.glob("*")):
+            if path.name not in t.written:
+                path.unlink()
+                print(f"  removed stale {path.relative_to(TESTS.parent)}")
+    print(f"{len(CASES if not opts.cases else opts.cases) - len(failed) - len(skipped)} passed, "
+          f"{len(failed)} failed, {len(skipped)} skipped")
+    if failed:
+        return 1
+    return SKIP if skipped and len(skipped) == len(opts.cases or CASES) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
