@@ -7,6 +7,8 @@
 #include <boost/json/value.hpp>
 
 #include <algorithm>
+#include <cstdlib>
+#include <fstream>
 #include <filesystem>
 #include <set>
 #include <sstream>
@@ -721,4 +723,94 @@ TEST_CASE("findings_to_json omits an empty hint and writes [] for no findings") 
   const std::vector<Finding> one = {{"PM109", Severity::warning, "/incident/x", "unknown \"x\"", ""}};
   CHECK(pm::findings_to_json(one) ==
         R"([{"code":"PM109","severity":"warning","path":"/incident/x","message":"unknown \"x\""}])");
+}
+
+// ---------------------------------------------------------------------------------------
+// The rule families PM116, PM2xx–PM7xx: tests/data/rules holds, per rule, a document that
+// triggers it exactly once and a near miss that must not trigger it, all derived from one
+// clean base document, under the fixed policy of expected.json (as_of 2024-06-01).
+
+namespace {
+
+struct RuleCases {
+  pm::Policy policy;
+  json::object cases;
+  std::filesystem::path dir = pm_test::data_dir() / "rules";
+
+  RuleCases() {
+    json::object index = jparse(pm_test::read_file(dir / "expected.json")).as_object();
+    policy = pm::Policy::parse(pm::serialize_value(index.at("policy")));
+    cases = index.at("cases").as_object();
+  }
+
+  std::vector<Finding> check(std::string_view file) const {
+    return pm::validate(pm::parse(pm_test::read_file(dir / std::string(file)), policy), policy);
+  }
+};
+
+} // namespace
+
+TEST_CASE("the base document of the rule fixtures is clean under the fixture policy") {
+  RuleCases rc;
+  auto findings = rc.check("base.json");
+  for (const auto &f : findings) INFO(f.code, " ", f.path, ": ", f.message);
+  CHECK(findings.empty());
+}
+
+TEST_CASE("every rule from PM116 on triggers exactly once at its pointer, and not on its near miss") {
+  RuleCases rc;
+  for (const auto &kv : rc.cases) {
+    const std::string code(kv.key());
+    const json::object &c = kv.value().as_object();
+    CAPTURE(code);
+    auto trigger = rc.check(std::string(c.at("trigger").as_string()));
+    std::vector<Finding> hits;
+    for (const auto &f : trigger)
+      if (f.code == code) hits.push_back(f);
+    REQUIRE(hits.size() == 1);
+    CHECK(hits[0].path == std::string_view(c.at("path").as_string()));
+    CHECK(pm::to_string(hits[0].severity) == std::string_view(c.at("severity").as_string()));
+    CHECK(hits[0].message.find(std::string_view(c.at("message_contains").as_string())) != std::string::npos);
+    // Nothing else fires but what the case declares it cannot avoid.
+    std::set<std::string> allowed{code};
+    if (const auto *also = c.if_contains("also"))
+      for (const auto &a : also->as_array()) allowed.insert(std::string(a.as_string()));
+    for (const auto &f : trigger) {
+      CAPTURE(f.message);
+      CHECK(allowed.contains(f.code));
+    }
+    auto near_miss = rc.check(std::string(c.at("near_miss").as_string()));
+    for (const auto &f : near_miss) {
+      CAPTURE(f.message);
+      CHECK(f.code != code);
+    }
+  }
+}
+
+TEST_CASE("every rule of the catalog has fixtures, except the structural ones and pending PM410") {
+  RuleCases rc;
+  for (const auto &rule : pm::rules()) {
+    if (rule.code <= std::string_view("PM110") || rule.code == "PM410") continue;
+    CAPTURE(rule.code);
+    CHECK(rc.cases.contains(rule.code));
+  }
+}
+
+// The three samples under the same policy: a reviewed list of findings per sample in
+// tests/data/golden/<sample>.findings.json. They are realistic, not perfect; the reasons
+// for each finding are in tests/data/golden/README.md. Regenerate with
+// PM_UPDATE_GOLDEN=1 build/tests/cpp/pm_cpp_tests -tc='*golden*' and review the diff.
+TEST_CASE("the samples produce their reviewed golden findings") {
+  const pm::Policy policy = pm::Policy::parse(R"({"as_of": "2024-06-01T00:00:00Z"})");
+  for (const char *name : pm_test::sample_names) {
+    CAPTURE(name);
+    auto findings = pm::validate(pm::load(pm_test::sample(name).string(), policy), policy);
+    std::string actual = pm::findings_to_json(findings, true);
+    auto golden = pm_test::data_dir() / "golden" / (std::filesystem::path(name).stem().string() + ".findings.json");
+    if (std::getenv("PM_UPDATE_GOLDEN")) {
+      std::filesystem::create_directories(golden.parent_path());
+      std::ofstream(golden, std::ios::binary) << actual;
+    }
+    CHECK(actual == pm_test::read_file(golden));
+  }
 }
