@@ -43,7 +43,7 @@ std::string synthetic_document(std::size_t events, std::uint64_t seed) {
   out += R"J(],"timeline":[)J";
   std::int64_t t = 0;
   for (std::size_t i = 0; i < events; ++i) {
-    t += 1 + static_cast<std::int64_t>(pick(30));
+    t += 1 + static_cast<std::int64_t>(pick(10)); // 1M events span about 64 days
     out += fmt::format(R"J({}{{"id":"e{}","time":"{}","type":"{}","description":"{} on host-{:03} by svc_{} (pid {})","source":"{}","asset_ids":["a{}"]{}}})J",
                        i ? "," : "", i, iso(t), event_types[pick(std::size(event_types))], verbs[pick(std::size(verbs))],
                        pick(50), pick(1000), pick(65536), sources[pick(std::size(sources))], pick(50),

@@ -80,11 +80,16 @@ Lifecycle resolve_lifecycle(const Document &doc) {
 }
 
 std::vector<std::size_t> chronological_order(const Document &doc) {
-  std::vector<std::size_t> order;
-  order.reserve(doc.timeline.size());
+  // Sorting (time, index) pairs is stable by construction and touches contiguous memory
+  // only; sorting indices by a projection into the events would miss the cache each time.
+  std::vector<std::pair<std::int64_t, std::size_t>> keyed;
+  keyed.reserve(doc.timeline.size());
   for (std::size_t i = 0; i < doc.timeline.size(); ++i)
-    if (doc.timeline[i].time) order.push_back(i);
-  std::ranges::stable_sort(order, {}, [&](std::size_t i) { return doc.timeline[i].time->micros; });
+    if (doc.timeline[i].time) keyed.emplace_back(doc.timeline[i].time->micros, i);
+  std::ranges::sort(keyed);
+  std::vector<std::size_t> order;
+  order.reserve(keyed.size());
+  for (const auto &k : keyed) order.push_back(k.second);
   return order;
 }
 

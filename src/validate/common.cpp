@@ -9,25 +9,22 @@
 PM_BEGIN_NAMESPACE
 namespace detail {
 
-IdIndex::IdIndex(const Document &doc, std::string_view collection) {
-  const FieldInfo &f = *type_info<Document>().find(collection);
-  const FieldInfo &id = *f.nested->find("id");
-  const std::size_t n = f.size(&doc);
-  ids_.resize(n);
+IdIndex::IdIndex(const Document &doc, std::string_view collection)
+    : doc_(doc), collection_(type_info<Document>().find(collection)), id_(collection_->nested->find("id")) {
+  const std::size_t n = collection_->size(&doc);
   entries_.reserve(n);
   for (std::size_t i = 0; i < n; ++i)
-    if (const std::string *s = id.text(f.at(&doc, i))) {
-      ids_[i] = *s;
-      entries_.emplace_back(std::hash<std::string_view>{}(*s), i);
-    }
+    if (const std::string *s = id_->text(collection_->at(&doc, i))) entries_.emplace_back(std::hash<std::string_view>{}(*s), i);
   std::ranges::sort(entries_);
 }
+
+std::string_view IdIndex::id(std::size_t index) const { return *id_->text(collection_->at(&doc_, index)); }
 
 std::optional<std::size_t> IdIndex::find(std::string_view id) const {
   const std::uint64_t h = std::hash<std::string_view>{}(id);
   auto it = std::ranges::lower_bound(entries_, std::pair<std::uint64_t, std::size_t>{h, 0});
   for (; it != entries_.end() && it->first == h; ++it)
-    if (ids_[it->second] == id) return it->second;
+    if (this->id(it->second) == id) return it->second;
   return std::nullopt;
 }
 

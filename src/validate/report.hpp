@@ -14,6 +14,8 @@
 PM_BEGIN_NAMESPACE
 namespace detail {
 
+struct FieldInfo;
+
 /// The ids of one top-level collection, for membership and duplicate checks: (hash, index)
 /// pairs sorted once, so a lookup is a binary search over contiguous memory rather than a
 /// node-based hash table (which dominates validation of a million-event timeline).
@@ -27,18 +29,22 @@ public:
   template <class Fn> void each_duplicate(Fn fn) const {
     for (std::size_t k = 1; k < entries_.size(); ++k)
       for (std::size_t j = k; j-- > 0 && entries_[j].first == entries_[k].first;)
-        if (ids_[entries_[j].second] == ids_[entries_[k].second]) {
+        if (id(entries_[j].second) == id(entries_[k].second)) {
           // entries of one hash are in index order, so the run's first equal id is the original
           std::size_t first = entries_[j].second;
           for (std::size_t i = j; i-- > 0 && entries_[i].first == entries_[k].first;)
-            if (ids_[entries_[i].second] == ids_[entries_[k].second]) first = entries_[i].second;
+            if (id(entries_[i].second) == id(entries_[k].second)) first = entries_[i].second;
           fn(entries_[k].second, first);
           break;
         }
   }
 
 private:
-  std::vector<std::string_view> ids_;                      // by element index; empty when absent
+  std::string_view id(std::size_t index) const; // the id of element `index` (present)
+
+  const Document &doc_;
+  const FieldInfo *collection_ = nullptr; // the collection's member of Document
+  const FieldInfo *id_ = nullptr;       // its elements' id member
   std::vector<std::pair<std::uint64_t, std::size_t>> entries_; // (hash, index), sorted
 };
 
