@@ -6,12 +6,15 @@
 #include <postmortem/policy.hpp>
 #include <postmortem/time.hpp>
 #include <postmortem/validate.hpp>
+#include <postmortem/version.h>
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <optional>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -20,13 +23,14 @@ namespace {
 
 namespace pm = postmortem;
 
-constexpr std::string_view format_names[] = {"text", "json"};
+constexpr std::string_view format_names[] = {"text", "json", "sarif"};
 constexpr std::string_view fail_on_names[] = {"error", "warning", "info", "none"};
 
 const OptionSpec options[] = {
     {"format", 0, "FORMAT",
      "output format: 'text' (default), one line per finding like a\n"
-     "compiler; or 'json', one object for the whole run",
+     "compiler; 'json', one object for the whole run; or 'sarif',\n"
+     "a SARIF 2.1.0 log (every rule, one result per finding)",
      format_names},
     {"fail-on", 0, "SEVERITY",
      "exit with status 1 when a finding is at or above SEVERITY:\n"
@@ -50,7 +54,7 @@ const OptionSpec options[] = {
     {"help", 'h', "", "show this help and exit"},
 };
 
-enum class Format { text, json };
+enum class Format { text, json, sarif };
 
 struct Settings {
   Format format = Format::text;
@@ -91,7 +95,8 @@ Settings settings_from(const ParsedArgs &args, Context &ctx) {
   if (stdin_reads > 1)
     throw UsageError("'-' (standard input) is given more than once; it can be read only once");
 
-  if (auto f = args.value("format")) s.format = *f == "json" ? Format::json : Format::text;
+  if (auto f = args.value("format"))
+    s.format = *f == "json" ? Format::json : *f == "sarif" ? Format::sarif : Format::text;
   if (auto f = args.value("fail-on")) // the parser has checked it is one of fail_on_names
     s.fail_threshold = *f == "none" ? -1 : static_cast<int>(*pm::enum_from_string<pm::Severity>(*f));
   if (policy_file) s.policy = load_policy(*policy_file, ctx);
@@ -219,10 +224,99 @@ void print_json(Context &ctx, boost::json::array files, const Tally &t) {
   fmt::print(ctx.out, "{}", text);
 }
 
+// --- SARIF 2.1.0 (https://docs.oasis-open.org/sarif/sarif/v2.1.0/) ----------------------------
+
+std::string_view sarif_level(pm::Severity severity) {
+  switch (severity) {
+  case pm::Severity::error: return "error";
+  case pm::Severity::warning: return "warning";
+  case pm::Severity::info: break;
+  }
+  return "note";
+}
+
+// "Document must have a title" -> "DocumentMustHaveATitle": a SARIF rule name is an identifier.
+std::string camel_case(std::string_view title) {
+  std::string out;
+  bool start = true;
+  for (char c : title) {
+    if (std::isalnum(static_cast<unsigned char>(c))) {
+      out += start ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+      start = false;
+    } else {
+      start = true;
+    }
+  }
+  return out;
+}
+
+boost::json::array sarif_rules() {
+  boost::json::array out;
+  for (const auto &r : pm::rules()) {
+    out.push_back(boost::json::object{
+        {"id", r.code},
+        {"name", camel_case(r.title)},
+        {"shortDescription", boost::json::object{{"text", r.title}}},
+        {"fullDescription", boost::json::object{{"text", r.why}}},
+        {"help", boost::json::object{{"text", r.fix}}},
+        {"defaultConfiguration", boost::json::object{{"level", sarif_level(r.severity)}}},
+        {"properties", boost::json::object{{"family", r.family}}},
+    });
+  }
+  return out;
+}
+
+// Appends one SARIF result per finding of `operand` to `results`.
+void add_sarif_results(boost::json::array &results, const std::string &operand,
+                       const std::vector<pm::Finding> &findings) {
+  static const std::regex line_column(R"(line (\d+), column (\d+))");
+  const auto catalog = pm::rules();
+  for (const auto &f : findings) {
+    boost::json::object physical{
+        {"artifactLocation", boost::json::object{{"uri", operand == "-" ? std::string("stdin") : operand}}}};
+    std::smatch m;
+    if (f.code == "PM100" && std::regex_search(f.message, m, line_column)) {
+      try {
+        physical["region"] = boost::json::object{{"startLine", std::stoll(m[1].str())},
+                                                 {"startColumn", std::stoll(m[2].str())}};
+      } catch (const std::exception &) { // out of range: leave the region out
+      }
+    }
+    boost::json::object location{{"physicalLocation", std::move(physical)}};
+    location["logicalLocations"] =
+        boost::json::array{boost::json::object{{"fullyQualifiedName", f.path}, {"kind", "member"}}};
+    boost::json::object result{{"ruleId", f.code}};
+    if (const pm::Rule *rule = pm::find_rule(f.code))
+      result["ruleIndex"] = static_cast<std::size_t>(rule - catalog.data());
+    result["level"] = sarif_level(f.severity);
+    result["message"] = boost::json::object{{"text", f.message}};
+    result["locations"] = boost::json::array{std::move(location)};
+    if (!f.hint.empty()) result["properties"] = boost::json::object{{"hint", f.hint}};
+    results.push_back(std::move(result));
+  }
+}
+
+void print_sarif(Context &ctx, boost::json::array results, const Tally &t) {
+  boost::json::object driver{{"name", "postmortem"},
+                             {"version", PM_VERSION_STRING},
+                             {"informationUri", "https://libpostmortem.invalid/"},
+                             {"rules", sarif_rules()}};
+  boost::json::object run{
+      {"tool", boost::json::object{{"driver", std::move(driver)}}},
+      {"invocations", boost::json::array{boost::json::object{{"executionSuccessful", t.unreadable == 0}}}},
+      {"results", std::move(results)}};
+  boost::json::object root{{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+                           {"version", "2.1.0"},
+                           {"runs", boost::json::array{std::move(run)}}};
+  std::string text = escape_json_for_terminal(pm::serialize_value(root, pm::WriteOptions{.pretty = true}));
+  if (!text.ends_with('\n')) text += '\n';
+  fmt::print(ctx.out, "{}", text);
+}
+
 int run_check(const ParsedArgs &args, Context &ctx) {
   const Settings s = settings_from(args, ctx);
   Tally tally;
-  boost::json::array files;
+  boost::json::array files, sarif_results;
   for (const auto &operand : args.operands) {
     auto findings = check_one(operand, s.policy, ctx);
     if (!findings) {
@@ -231,9 +325,11 @@ int run_check(const ParsedArgs &args, Context &ctx) {
     }
     tally.add(*findings, s.fail_threshold);
     if (s.format == Format::text) print_text(ctx, display_name(operand), *findings, s.colour);
+    else if (s.format == Format::sarif) add_sarif_results(sarif_results, operand, *findings);
     else files.push_back(file_to_json(display_name(operand), *findings));
   }
   if (s.format == Format::text) print_text_summary(ctx, tally);
+  else if (s.format == Format::sarif) print_sarif(ctx, std::move(sarif_results), tally);
   else print_json(ctx, std::move(files), tally);
 
   if (tally.unreadable) return exit_error;
@@ -266,6 +362,11 @@ extern const Command check_command{
     "                    \"message\": \"...\", \"hint\": \"...\"}]}],\n"
     "   \"summary\": {\"files\": 1, \"unreadable\": 0, \"errors\": 1, \"warnings\": 0, \"info\": 0}}\n"
     "\n"
+    "SARIF output (--format sarif) is a SARIF 2.1.0 log for code-scanning tools: one run whose\n"
+    "tool.driver.rules is the whole rule catalog, and one result per finding with its level\n"
+    "(info is \"note\"), the file as an artifactLocation and the JSON Pointer as a\n"
+    "logicalLocation; a PM100 result also has the region (line, column) when known.\n"
+    "\n"
     "Exit status:\n"
     "  0  no finding at or above --fail-on\n"
     "  1  at least one finding at or above --fail-on\n"
@@ -276,6 +377,7 @@ extern const Command check_command{
     "  postmortem check incident.json\n"
     "  postmortem check --fail-on warning incidents/*.json\n"
     "  postmortem check --format json --as-of 2024-06-01T00:00:00Z incident.json > out.json\n"
+    "  postmortem check --format sarif --fail-on none incidents/*.json > postmortem.sarif\n"
     "  postmortem check --policy team.json --rule PM403=off --rule PM102=warning incident.json\n"
     "  curl -s https://tickets.example/pm/123.json | postmortem check -\n",
     options,

@@ -323,6 +323,91 @@ def _(t):
     t.golden("check_wrong_schema.out", r.out)
 
 
+def sarif_of(t, *args, expect=None, **kw):
+    """Runs `check --format sarif`; returns (result, parsed log) after checking its structure:
+    rules has every catalog code once (the codes of --format json's findings among them), and
+    every result's ruleIndex points at the rule with its ruleId."""
+    r = t.run("check", "--format", "sarif", *args, expect=expect, **kw)
+    try:
+        log = json.loads(r.out)
+    except ValueError as e:
+        raise Failure(f"--format sarif output is not JSON: {e}\n" + r.describe())
+    t.check(log.get("$schema") == "https://json.schemastore.org/sarif-2.1.0.json"
+            and log.get("version") == "2.1.0" and len(log.get("runs", [])) == 1, "SARIF header", r)
+    run = log["runs"][0]
+    driver = run["tool"]["driver"]
+    t.check(driver["name"] == "postmortem" and driver["version"] == t.version, "tool.driver", r)
+    ids = [rule["id"] for rule in driver["rules"]]
+    t.check(len(ids) == len(set(ids)), f"duplicate rule ids in {ids}", r)
+    t.check(ids == sorted(ids) and all(re.fullmatch(r"PM\d{3}", i) for i in ids), "rule ids", r)
+    for rule in driver["rules"]:
+        t.check(rule["defaultConfiguration"]["level"] in ("error", "warning", "note")
+                and rule["shortDescription"]["text"] and rule["fullDescription"]["text"]
+                and rule["help"]["text"] and rule["properties"]["family"] and rule["name"],
+                f"incomplete rule {rule!r}", r)
+    for res in run["results"]:
+        t.check(res["ruleId"] in ids and ids[res["ruleIndex"]] == res["ruleId"],
+                f"ruleIndex of {res!r} does not point at its rule", r)
+        t.check(res["level"] in ("error", "warning", "note") and res["message"]["text"], "result", r)
+        loc = res["locations"][0]
+        t.check(loc["logicalLocations"][0]["kind"] == "member"
+                and loc["physicalLocation"]["artifactLocation"]["uri"], "result location", r)
+    return r, log
+
+
+@case("check_sarif_structure")
+def _(t):
+    """SARIF results say what --format json says (codes, levels, pointers, messages, hints,
+    files), the rules are the whole catalog, and exit statuses do not change."""
+    paths = list(DOCUMENTS.values()) + [cli_data("truncated.json")]
+    _, doc = findings_of(t, "--fail-on=none", AS_OF, *paths, expect=0)
+    _, log = sarif_of(t, "--fail-on=none", AS_OF, *paths, expect=0)
+    level = {"error": "error", "warning": "warning", "info": "note"}
+    expected = [(e["file"], f["code"], level[f["severity"]], f["path"], f["message"], f.get("hint"))
+                for e in doc["files"] for f in e["findings"]]
+    actual = [(res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], res["ruleId"],
+               res["level"], res["locations"][0]["logicalLocations"][0]["fullyQualifiedName"],
+               res["message"]["text"], res.get("properties", {}).get("hint"))
+              for res in log["runs"][0]["results"]]
+    t.check(actual == expected, "SARIF results differ from the JSON findings")
+    # Every code a document can produce is in rules: the flawed document's codes, PM100, PM101.
+    ids = {rule["id"] for rule in log["runs"][0]["tool"]["driver"]["rules"]}
+    t.check({c for _, c, *_ in expected} | {"PM100", "PM101"} <= ids, "rules miss a used code")
+    t.check(len(ids) > 40, "rules is the whole catalog")
+    # PM100 has the region of the parse error.
+    res = [x for x in log["runs"][0]["results"] if x["ruleId"] == "PM100"][0]
+    t.check(res["locations"][0]["physicalLocation"]["region"] == {"startLine": 12, "startColumn": 34},
+            "PM100 region from 'line 12, column 34'")
+    # Exit statuses as in the other formats; '-' is the artifact "stdin"; policy levels apply.
+    sarif_of(t, cli_data("truncated.json"), expect=1)
+    _, log = sarif_of(t, "--rule=PM100=info", "-", stdin="cli/data/truncated.json", expect=0)
+    res = log["runs"][0]["results"][0]
+    t.check(res["level"] == "note" and
+            res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "stdin",
+            "stdin artifact, info is note")
+    r, log = sarif_of(t, cli_data("no-such-file.json"), cli_data("truncated.json"), expect=2)
+    t.check(log["runs"][0]["invocations"][0]["executionSuccessful"] is False
+            and len(log["runs"][0]["results"]) == 1 and "cannot read" in r.err, "unreadable file", r)
+    # Attacker text stays escaped (run() checked no raw control or bidi character got out).
+    r, log = sarif_of(t, "--fail-on=none", AS_OF, cli_data("hostile.json"), expect=0)
+    texts = "".join(x["message"]["text"] for x in log["runs"][0]["results"])
+    t.check("\x1b" in texts and "\u202e" in texts and "\\u202e" in r.out, "hostile text escaped", r)
+
+
+@case("check_sarif.phishing-mfa-fatigue")
+def _(t):
+    r, _ = sarif_of(t, "--fail-on=none", AS_OF, DOCUMENTS["phishing-mfa-fatigue"], expect=0)
+    t.check(r.err == "", "stderr must be empty", r)
+    t.golden("check_sarif.phishing-mfa-fatigue.out", r.out)
+
+
+@case("check_sarif.truncated")
+def _(t):
+    r, _ = sarif_of(t, cli_data("truncated.json"), expect=1)
+    t.check(r.err == "", "stderr must be empty", r)
+    t.golden("check_sarif.truncated.out", r.out)
+
+
 @case("fail_on_thresholds")
 def _(t):
     """Exit 1 exactly when a finding is at or above --fail-on (PM100 re-ranked by --rule)."""
@@ -465,7 +550,7 @@ def _(t):
 
     check = t.run("check", "--help", expect=0)
     for option in ("--format", "--fail-on", "--policy", "--rule", "--as-of", "--no-color", "--help",
-                   "text", "json", "error", "warning", "info", "none", "Examples:", "Exit status",
+                   "text", "json", "sarif", "error", "warning", "info", "none", "Examples:", "Exit status",
                    "PM100", "PM101", "'-'", "NO_COLOR"):
         t.check(option in check.out, f"check --help mentions {option}", check)
     for args in (["check", "-h"], ["help", "check"], ["check", "x.json", "--help"],
