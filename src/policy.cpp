@@ -56,39 +56,38 @@ std::optional<Severity> parse_rule_setting(std::string_view code, std::string_vi
   return s;
 }
 
+// The entry of a settings table named `key`, or a PM_EPOLICY error naming the member.
+template <class Setting, std::size_t N>
+const Setting &find_setting(const Setting (&table)[N], std::string_view what, std::string_view section, std::string_view key) {
+  std::vector<std::string_view> names;
+  for (const auto &s : table) {
+    if (s.name == key) return s;
+    names.push_back(s.name);
+  }
+  policy_error(fmt::format("policy: unknown {} /{}/{}{}", what, section, key, did_you_mean(key, names)));
+}
+
 void read_limits(Limits &limits, const json::value &v) {
   if (!v.is_object()) policy_error("policy: /limits must be an object");
-  std::vector<std::string_view> names;
-  for (const auto &s : limit_settings) names.push_back(s.name);
   for (const auto &kv : v.get_object()) {
-    const LimitSetting *setting = nullptr;
-    for (const auto &s : limit_settings)
-      if (s.name == kv.key()) setting = &s;
-    if (!setting)
-      policy_error(fmt::format("policy: unknown limit /limits/{}{}", std::string_view(kv.key()), did_you_mean(kv.key(), names)));
+    const auto &setting = find_setting(limit_settings, "limit", "limits", kv.key());
     const json::value &n = kv.value();
     std::uint64_t value = 0;
     if (n.is_int64() && n.get_int64() > 0) value = static_cast<std::uint64_t>(n.get_int64());
     else if (n.is_uint64() && n.get_uint64() > 0) value = n.get_uint64();
-    else policy_error(fmt::format("policy: /limits/{} must be a positive integer", setting->name));
-    limits.*(setting->member) = static_cast<std::size_t>(value);
+    else policy_error(fmt::format("policy: /limits/{} must be a positive integer", setting.name));
+    limits.*(setting.member) = static_cast<std::size_t>(value);
   }
 }
 
 void read_thresholds(Thresholds &thresholds, const json::value &v) {
   if (!v.is_object()) policy_error("policy: /thresholds must be an object");
-  std::vector<std::string_view> names;
-  for (const auto &s : threshold_settings) names.push_back(s.name);
   for (const auto &kv : v.get_object()) {
-    const ThresholdSetting *setting = nullptr;
-    for (const auto &s : threshold_settings)
-      if (s.name == kv.key()) setting = &s;
-    if (!setting)
-      policy_error(fmt::format("policy: unknown threshold /thresholds/{}{}", std::string_view(kv.key()), did_you_mean(kv.key(), names)));
+    const auto &setting = find_setting(threshold_settings, "threshold", "thresholds", kv.key());
     const json::value &n = kv.value();
-    if (!n.is_number() || n.to_number<double>() < setting->min)
-      policy_error(fmt::format("policy: /thresholds/{} must be a number >= {}", setting->name, setting->min));
-    thresholds.*(setting->member) = n.to_number<double>();
+    if (!n.is_number() || n.to_number<double>() < setting.min)
+      policy_error(fmt::format("policy: /thresholds/{} must be a number >= {}", setting.name, setting.min));
+    thresholds.*(setting.member) = n.to_number<double>();
   }
 }
 

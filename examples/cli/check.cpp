@@ -38,7 +38,8 @@ const OptionSpec options[] = {
      fail_on_names},
     {"policy", 0, "FILE",
      "read the policy from a JSON file ('-': standard input): \"as_of\",\n"
-     "\"rules\" (severity per rule code, or \"off\") and \"limits\", e.g.\n"
+     "\"rules\" (severity per rule code, or \"off\"), \"thresholds\",\n"
+     "\"regulatory_deadlines\" and \"limits\" (docs/rules.md), e.g.\n"
      "{\"rules\": {\"PM403\": \"off\"}, \"as_of\": \"2024-06-01T00:00:00Z\"}"},
     {"rule", 0, "CODE=LEVEL",
      "set one rule's severity: error, warning, info, or off to turn\n"
