@@ -17,8 +17,8 @@ done
 if python3 -c 'import jsonschema' 2>/dev/null; then
   missing=("${missing[@]/python3-jsonschema}")
 fi
-# Likewise a working python3 -m venv makes python3-venv unnecessary.
-if python3 -m venv --help >/dev/null 2>&1; then
+# Likewise a python3 that can create venvs with pip (venv + ensurepip) needs no python3-venv.
+if python3 -c 'import venv, ensurepip' 2>/dev/null; then
   missing=("${missing[@]/python3-venv}")
 fi
 read -r -a missing <<<"${missing[*]:-}"
