@@ -2,17 +2,20 @@
 # Sets up, builds and runs every test (ctest: C++, C, Python, CLI, schema, packaging).
 #   scripts/test.sh              the normal build, in build/
 #   scripts/test.sh --sanitize   the same tests under AddressSanitizer + UBSan, in build-asan/
+#   scripts/test.sh --clang      the same tests built with clang (warnings as errors), in build-clang/
 # Extra arguments after -- go to ctest (e.g. scripts/test.sh -- -R cpp).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 sanitize=0
+clang=0
 ctest_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --sanitize) sanitize=1 ;;
+    --clang) clang=1 ;;
     --) shift; ctest_args=("$@"); break ;;
-    -h|--help) sed -n '2,5p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
     *) echo "test.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -26,6 +29,9 @@ if [ "$sanitize" = 1 ]; then
   cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Debug -DPM_SANITIZE=ON -DPM_WERROR=ON -DPM_BUILD_BENCH=ON
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+elif [ "$clang" = 1 ]; then
+  dir=build-clang
+  CC=clang CXX=clang++ cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPM_WERROR=ON
 else
   dir=build
   cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPM_WERROR=ON
