@@ -60,6 +60,15 @@ std::pair<std::size_t, std::size_t> line_column(std::string_view text, std::size
 }
 
 
+bool is_blank(std::string_view text) noexcept { return text.find_first_not_of(" \t\r\n") == std::string_view::npos; }
+
+bool is_hex_digits(std::string_view text, std::size_t n) noexcept {
+  if (text.size() != n) return false;
+  for (char c : text)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) return false;
+  return true;
+}
+
 std::string quoted_list(std::span<const std::string_view> items) {
   std::string out;
   for (auto item : items) {

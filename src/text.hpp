@@ -22,6 +22,12 @@ std::string_view suggest(std::string_view word, std::span<const std::string_view
 /// `text` cut to `max` bytes (at a UTF-8 boundary) with an ellipsis, for messages.
 std::string abbreviate(std::string_view text, std::size_t max = 60);
 
+/// True when `text` is empty or only spaces, tabs and line breaks.
+bool is_blank(std::string_view text) noexcept;
+
+/// True when `text` is exactly `n` hexadecimal digits (either case).
+bool is_hex_digits(std::string_view text, std::size_t n) noexcept;
+
 /// Line and column (1-based; the column in code points) of a byte offset, for messages.
 std::pair<std::size_t, std::size_t> line_column(std::string_view text, std::size_t offset);
 

@@ -14,7 +14,7 @@ namespace {
 
 constexpr std::int64_t micros_per_day = 86'400'000'000;
 
-bool blank(const Text &t) { return !t || t->find_first_not_of(" \t\r\n") == std::string::npos; }
+bool blank(const Text &t) { return !t || is_blank(*t); }
 
 std::int64_t floor_days(std::int64_t micros) {
   return micros >= 0 ? micros / micros_per_day : -((-micros + micros_per_day - 1) / micros_per_day);
@@ -79,14 +79,14 @@ void progress(const Document &doc, std::size_t i, Report &report) {
 }
 
 void dependency_dates(const Document &doc, Report &report) {
-  auto index = index_by_id(doc.actions);
+  const IdIndex &index = report.ids(doc, "actions");
   for (std::size_t i = 0; i < doc.actions.size(); ++i) {
     const Action &a = doc.actions[i];
     if (!a.due) continue;
     for (const auto &dep : a.depends_on) {
-      auto it = index.find(dep);
-      if (it == index.end() || it->second == i) continue;
-      const Action &d = doc.actions[it->second];
+      auto j = index.find(dep);
+      if (!j || *j == i) continue;
+      const Action &d = doc.actions[*j];
       if (d.due && a.due->days < d.due->days) {
         report.add("PM507", pointer("actions", i, "due"),
                    fmt::format("action {} is due {}, before action {} it depends on (due {})", label(doc.actions, i),

@@ -18,7 +18,7 @@ namespace {
 
 bool is_root_cause(const Factor &f) { return f.kind == FactorKind::root_cause; }
 
-bool nonblank(const Text &t) { return t && t->find_first_not_of(" \t\r\n") != std::string::npos; }
+bool nonblank(const Text &t) { return t && !is_blank(*t); }
 
 void root_causes(const Document &doc, Report &report) {
   if (std::ranges::none_of(doc.factors, is_root_cause)) {
@@ -176,7 +176,7 @@ void regulatory(const Document &doc, Report &report) {
   if (!doc.incident || !doc.incident->impact) return;
   const auto &regimes = doc.incident->impact->regulatory;
   if (regimes.empty()) return;
-  Lifecycle lc = resolve_lifecycle(doc);
+  const Lifecycle &lc = report.lifecycle(doc);
   const auto &detected = lc[static_cast<std::size_t>(Milestone::detected_at)];
   if (!detected) return; // PM303 says so
   std::optional<std::size_t> first;

@@ -34,6 +34,11 @@ const IdIndex &Report::ids(const Document &doc, std::string_view collection) {
   return it->second;
 }
 
+const Lifecycle &Report::lifecycle(const Document &doc) {
+  if (!lifecycle_) lifecycle_ = resolve_lifecycle(doc);
+  return *lifecycle_;
+}
+
 std::string pointer(std::string_view collection, std::size_t index, std::string_view member) {
   return member.empty() ? fmt::format("/{}/{}", collection, index) : fmt::format("/{}/{}/{}", collection, index, member);
 }

@@ -12,13 +12,6 @@ namespace detail {
 
 namespace {
 
-bool is_hex(std::string_view s, std::size_t n) {
-  if (s.size() != n) return false;
-  for (char c : s)
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) return false;
-  return true;
-}
-
 void custody(const Document &doc, std::size_t i, Report &report) {
   const Evidence &e = doc.evidence[i];
   const std::string id = label(doc.evidence, i);
@@ -61,7 +54,7 @@ void check_evidence(const Document &doc, Report &report) {
     const std::string id = label(doc.evidence, i);
     if (!e.sha256)
       report.add("PM601", pointer("evidence", i), fmt::format("evidence {} has no sha256", id));
-    else if (!is_hex(*e.sha256, 64))
+    else if (!is_hex_digits(*e.sha256, 64))
       report.add("PM601", pointer("evidence", i, "sha256"),
                  fmt::format("the sha256 of evidence {} is not 64 hexadecimal digits: \"{}\"", id, abbreviate(*e.sha256, 70)));
     custody(doc, i, report);

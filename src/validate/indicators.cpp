@@ -26,12 +26,6 @@ std::string refang(std::string_view value) {
   return out;
 }
 
-bool hex_of(std::string_view s, std::size_t n) {
-  return s.size() == n && std::ranges::all_of(s, [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-         });
-}
-
 bool ipv4(std::string_view s) {
   in_addr a{};
   return s.size() < 16 && inet_pton(AF_INET, std::string(s).c_str(), &a) == 1;
@@ -109,9 +103,9 @@ const Format formats[] = {
     {IndicatorType::domain, domain, "a domain name such as login.example.com"},
     {IndicatorType::url, url, "an absolute URL such as https://example.com/path"},
     {IndicatorType::email_address, email, "an e-mail address such as name@example.com"},
-    {IndicatorType::sha256, [](std::string_view s) { return hex_of(s, 64); }, "64 hexadecimal digits"},
-    {IndicatorType::sha1, [](std::string_view s) { return hex_of(s, 40); }, "40 hexadecimal digits"},
-    {IndicatorType::md5, [](std::string_view s) { return hex_of(s, 32); }, "32 hexadecimal digits"},
+    {IndicatorType::sha256, [](std::string_view s) { return is_hex_digits(s, 64); }, "64 hexadecimal digits"},
+    {IndicatorType::sha1, [](std::string_view s) { return is_hex_digits(s, 40); }, "40 hexadecimal digits"},
+    {IndicatorType::md5, [](std::string_view s) { return is_hex_digits(s, 32); }, "32 hexadecimal digits"},
 };
 
 } // namespace

@@ -3,12 +3,12 @@
 #ifndef POSTMORTEM_SRC_VALIDATE_REPORT_HPP
 #define POSTMORTEM_SRC_VALIDATE_REPORT_HPP
 
+#include <postmortem/timeline.hpp>
 #include <postmortem/validate.hpp>
 
 #include <map>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 PM_BEGIN_NAMESPACE
@@ -60,12 +60,16 @@ public:
 
   /// The id index of a top-level collection of `doc`, built on first use.
   const IdIndex &ids(const Document &doc, std::string_view collection);
+
+  /// The resolved lifecycle of `doc`, computed on first use (several families need it).
+  const Lifecycle &lifecycle(const Document &doc);
   std::vector<Finding> take() { return std::move(findings_); }
 
 private:
   const Policy &policy_;
   std::vector<Finding> findings_;
   std::map<std::string_view, IdIndex> ids_;
+  std::optional<Lifecycle> lifecycle_;
 };
 
 /// PM102–PM110: the document's shape, from the model tables.
@@ -89,17 +93,6 @@ void check_review(const Document &doc, Report &report);
 
 /// "/collection/i" or "/collection/i/member".
 std::string pointer(std::string_view collection, std::size_t index, std::string_view member = {});
-
-/// Index of the first element with each id, for the collections that have ids.
-/// Elements without an id are skipped. O(n).
-template <class T>
-std::unordered_map<std::string_view, std::size_t> index_by_id(const std::vector<T> &items) {
-  std::unordered_map<std::string_view, std::size_t> out;
-  out.reserve(items.size());
-  for (std::size_t i = 0; i < items.size(); ++i)
-    if (items[i].id) out.try_emplace(*items[i].id, i);
-  return out;
-}
 
 /// The id of an element for messages: its id, or "#i" when it has none.
 template <class T> std::string label(const std::vector<T> &items, std::size_t i) {

@@ -23,7 +23,7 @@ void check_review(const Document &doc, Report &report) {
   if (review)
     for (std::size_t i = 0; i < review->questions.size(); ++i) {
       const auto &q = review->questions[i];
-      if (!q.answer || q.answer->find_first_not_of(" \t\r\n") == std::string::npos)
+      if (!q.answer || is_blank(*q.answer))
         report.add("PM703", fmt::format("/review/questions/{}/answer", i),
                    fmt::format("review question {} is unanswered: \"{}\"", i + 1, abbreviate(q.question.value_or(""), 80)));
     }

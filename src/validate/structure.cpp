@@ -129,7 +129,7 @@ private:
         bool ok = &type == &type_info<Incident>() ? is_incident_id(s) : is_id(s);
         if (!ok)
           report_.add("PM107", path_, fmt::format("invalid id \"{}\" in {}", abbreviate(s), where(type)));
-      } else if (s.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+      } else if (is_blank(s)) {
         report_.add("PM102", path_, fmt::format("required member \"{}\" in {} is empty", f.name, where(type)));
       }
     }

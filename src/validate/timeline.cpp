@@ -181,7 +181,7 @@ void duplicates(const Document &doc, Report &report) {
 } // namespace
 
 void check_timeline(const Document &doc, Report &report) {
-  const Lifecycle lc = resolve_lifecycle(doc);
+  const Lifecycle &lc = report.lifecycle(doc);
   const std::vector<std::size_t> order = chronological_order(doc);
   milestone_order(doc, lc, report);
   after_closure(doc, lc, report);
