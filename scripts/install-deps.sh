@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   cmake g++ clang make pkg-config python3 python3-venv python3-jsonschema
-  libboost-json1.81-dev libfmt-dev doctest-dev
+  libboost-json1.81-dev libfmt-dev doctest-dev libcsv-dev libhowardhinnant-date-dev tzdata
 )
 
 missing=()
