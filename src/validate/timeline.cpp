@@ -2,6 +2,7 @@
 #include "validate/report.hpp"
 
 #include "document/fields.hpp"
+#include "metrics_detail.hpp"
 #include "text.hpp"
 
 #include <postmortem/timeline.hpp>
@@ -77,20 +78,18 @@ void missing_milestones(const Document &doc, const Lifecycle &lc, Report &report
                "the incident is confirmed but has no containment time: neither incident.milestones.contained_at nor a `containment` event with a valid time");
 }
 
+// PM305: the quiet gaps after detection, as metrics() finds them (metrics_detail.hpp).
 void gaps(const Document &doc, const Lifecycle &lc, const std::vector<std::size_t> &order, Report &report) {
   const auto &detected = lc[static_cast<std::size_t>(Milestone::detected_at)];
   if (!detected) return;
   const double hours = report.policy().thresholds.max_gap_hours;
-  const auto limit = static_cast<std::int64_t>(hours * 3600.0 * micros_per_second);
-  for (std::size_t k = 1; k < order.size(); ++k) {
-    const Event &a = doc.timeline[order[k - 1]], &b = doc.timeline[order[k]];
-    if (a.time->micros < detected->time.micros) continue;
-    std::int64_t gap = b.time->micros - a.time->micros;
-    if (gap > limit)
-      report.add("PM305", pointer("timeline", order[k], "time"),
-                 fmt::format("{} without an event between {} at {} and {} at {} (max_gap_hours is {})",
-                             iso8601_duration(gap / micros_per_second), label(doc.timeline, order[k - 1]),
-                             a.time->to_string(), label(doc.timeline, order[k]), b.time->to_string(), hours));
+  for (const Gap &g : find_gaps(doc, order, gap_limit_micros(hours), detected->time.micros)) {
+    if (!g.after_detection) continue;
+    const Event &a = doc.timeline[g.from_index], &b = doc.timeline[g.to_index];
+    report.add("PM305", pointer("timeline", g.to_index, "time"),
+               fmt::format("{} without an event between {} at {} and {} at {} (max_gap_hours is {})",
+                           iso8601_duration(g.seconds), label(doc.timeline, g.from_index), a.time->to_string(),
+                           label(doc.timeline, g.to_index), b.time->to_string(), hours));
   }
 }
 
