@@ -102,13 +102,17 @@ enum { PM_SEVERITY_ERROR = 0, PM_SEVERITY_WARNING = 1, PM_SEVERITY_INFO = 2 };
 /** Output formats of pm_render() (a later version). */
 enum { PM_FORMAT_MARKDOWN = 1, PM_FORMAT_HTML = 2, PM_FORMAT_JSON = 3 };
 
-/** Input formats of pm_import() (a later version). */
+/**
+ * Input formats of pm_import(), pm_import_into() and pm_import_with_report(): forensic
+ * timelines, described in docs/import.md. PM_IMPORT_VERIS is reserved for the VERIS interop
+ * work: this build returns PM_EFORMAT for it.
+ */
 enum {
-  PM_IMPORT_TIMESKETCH_CSV = 1,
-  PM_IMPORT_TIMESKETCH_JSONL = 2,
-  PM_IMPORT_PLASO_L2TCSV = 3,
-  PM_IMPORT_PLASO_DYNAMIC = 4,
-  PM_IMPORT_VERIS = 5
+  PM_IMPORT_TIMESKETCH_CSV = 1,   /**< Timesketch CSV (message, datetime, timestamp_desc) */
+  PM_IMPORT_TIMESKETCH_JSONL = 2, /**< Timesketch JSONL: one JSON object per line */
+  PM_IMPORT_PLASO_L2TCSV = 3,     /**< Plaso l2tcsv: the 17 fixed columns */
+  PM_IMPORT_PLASO_DYNAMIC = 4,    /**< Plaso dynamic CSV (psort's default output) */
+  PM_IMPORT_VERIS = 5             /**< reserved: not in this build (PM_EFORMAT) */
 };
 
 /** Output formats of pm_export() (a later version). */
@@ -200,7 +204,11 @@ PM_EXTERN(void) pm_policy_free(pm_policy *policy);
 /* ------------------------------------------------------------------------------------- */
 /* Documents                                                                             */
 
-/** A parsed `postmortem/1` document. Immutable once parsed; readable from many threads. */
+/**
+ * A parsed `postmortem/1` document, readable from many threads. Only pm_import_into() and
+ * pm_import_with_report() change one (they append timeline events); nothing may use the
+ * document from another thread while they run.
+ */
 typedef struct pm_doc pm_doc;
 
 /**
@@ -360,6 +368,116 @@ PM_EXTERN(int) pm_findings_to_json(char **out, size_t *out_len, const pm_finding
  * while another thread uses them.
  */
 PM_EXTERN(void) pm_findings_free(pm_findings *findings);
+
+/* ------------------------------------------------------------------------------------- */
+/* Metrics                                                                               */
+
+/**
+ * The lifecycle metrics and the timeline breakdown of a document, as compact JSON:
+ * `{"milestones", "metrics", "events", "types", "assets", "key_moments", "gaps",
+ * "gap_threshold_hours"}`. Milestones come from `incident.milestones` or are derived from
+ * the timeline; the metrics (dwell_time, time_to_report, time_to_contain,
+ * time_to_eradicate, time_to_recover, total_duration) are `{seconds, duration, from, to,
+ * precision}`, plus `approximate` and `note` when an end is known only to the minute, hour
+ * or day. A value that cannot be known (an end is missing) is an absent key, never null or
+ * zero; a negative duration keeps its sign. docs/metrics.md documents every member.
+ *
+ * @param out     receives the JSON text (UTF-8, NUL-terminated); set to NULL on failure.
+ *                Required.
+ * @param out_len receives its length in bytes, without the NUL; set to 0 on failure. May be
+ *                NULL when the length is not wanted.
+ * @param doc     the document. Required; only read.
+ * @param policy  supplies `thresholds.max_gap_hours` (the gaps reported); NULL means the
+ *                default policy (24 hours). The result does not depend on `as_of`.
+ *                Borrowed for the call.
+ * @return PM_OK; PM_EINVALID (`out` or `doc` NULL); PM_ENOMEM.
+ * Ownership: the caller owns `*out` and frees it with pm_free().
+ * Thread-safety: thread-safe; `doc` and `policy` are only read.
+ * Complexity: O(n log n) in the number of timeline events.
+ */
+PM_EXTERN(int) pm_metrics(char **out, size_t *out_len, const pm_doc *doc, const pm_policy *policy);
+
+/* ------------------------------------------------------------------------------------- */
+/* Import                                                                                */
+
+/*
+ * Forensic timelines (Timesketch CSV and JSONL, Plaso l2tcsv and dynamic CSV) turned into
+ * `postmortem/1` timeline events: each gets its UTC time, a description, a source, a
+ * deterministic id and the row's other columns as `x_` members. docs/import.md documents the
+ * column mappings, the options and the report.
+ *
+ * `options_json` (NULL: the defaults) is a NUL-terminated JSON object, e.g.
+ * `{"strict": true, "offsets": {"syslog": "+00:05:00"}, "time_zone": "Europe/Berlin"}`;
+ * its members are `strict`, `source`, `offsets`, `time_zone`, `zone_abbreviations`,
+ * `dedupe_seconds`, `event_type`, `id_prefix`, `columns`, `min_time` and `max_time`.
+ *
+ * Rows that cannot be read are skipped and counted (pm_import_with_report() says which and
+ * why); with `"strict": true` the first one fails the import with PM_EFORMAT instead.
+ */
+
+/**
+ * Imports a timeline into a new document: `schema`, a skeleton `incident` (an `id` and a
+ * `title` to complete) and the imported events, in time order.
+ *
+ * @param out          receives the new document; set to NULL on failure. Required.
+ * @param format       a PM_IMPORT_* constant.
+ * @param data         the timeline, UTF-8; need not be NUL-terminated. May be NULL only
+ *                     when `len` is 0 (an empty input, which has no header: PM_EFORMAT).
+ * @param len          number of bytes of `data`.
+ * @param options_json the import options as JSON (see above), NUL-terminated; NULL means
+ *                     the defaults.
+ * @return PM_OK (also when rows were skipped); PM_EINVALID (`out` NULL, `data` NULL with
+ *   `len` > 0, or `options_json` not valid: the message names the member);
+ *   PM_EFORMAT (an unknown `format`, PM_IMPORT_VERIS, which this build does not import,
+ *   data not in that format (no header, a mandatory column missing), or in strict mode an
+ *   unreadable row: the message gives its line and column); PM_ENOMEM.
+ * Ownership: the caller owns `*out` and frees it with pm_doc_free().
+ * Thread-safety: thread-safe.
+ */
+PM_EXTERN(int)
+pm_import(pm_doc **out, int format, const char *data, size_t len, const char *options_json);
+
+/**
+ * Imports a timeline into an existing document: the events are appended to its timeline,
+ * after the events it has, in time order; rows that repeat an event of the document (same
+ * source, description and time) are counted as duplicates, not added again, so importing a
+ * file twice changes nothing the second time.
+ *
+ * All or nothing: on failure `doc` is unchanged.
+ *
+ * @param doc the document to extend. Required.
+ * @return as pm_import(); PM_EINVALID also when `doc` is NULL.
+ * Thread-safety: changes `doc`: no other thread may use it during the call.
+ */
+PM_EXTERN(int)
+pm_import_into(pm_doc *doc, int format, const char *data, size_t len, const char *options_json);
+
+/**
+ * Imports a timeline as pm_import() or pm_import_into() do, and returns the import report:
+ * how many rows were read, imported, skipped and merged as duplicates, and the first
+ * problems with their line and column, e.g.
+ * `{"format":"timesketch_csv","rows":4,"imported":3,"skipped":1,"duplicates":0,
+ *   "problems":[{"line":5,"column":2,"field":"datetime","message":"..."}]}`
+ * (docs/import.md has every member). This is how a caller learns about skipped rows
+ * without strict mode.
+ *
+ * @param report     receives the report as compact JSON (UTF-8, NUL-terminated); set to
+ *                   NULL on failure. Required.
+ * @param report_len receives its length in bytes, without the NUL; set to 0 on failure.
+ *                   May be NULL when the length is not wanted.
+ * @param doc        Required. When `*doc` is NULL, a new document (as pm_import() makes)
+ *                   is stored in `*doc` on success; otherwise the events are appended to
+ *                   `*doc` as pm_import_into() does. On failure `*doc` is unchanged (still
+ *                   NULL, or the same, unchanged document).
+ * @return as pm_import(); PM_EINVALID also when `report` or `doc` is NULL.
+ * Ownership: the caller owns `*report` (free it with pm_free()) and a document stored in
+ *   `*doc` (free it with pm_doc_free()).
+ * Thread-safety: thread-safe; an existing `*doc` is changed: no other thread may use it
+ *   during the call.
+ */
+PM_EXTERN(int)
+pm_import_with_report(char **report, size_t *report_len, pm_doc **doc, int format,
+                      const char *data, size_t len, const char *options_json);
 
 PM_END_DECL
 

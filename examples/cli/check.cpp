@@ -64,28 +64,6 @@ struct Settings {
   bool colour = false;
 };
 
-constexpr std::size_t max_policy_bytes = std::size_t{16} << 20;
-
-pm::Policy load_policy(const std::string &name, Context &ctx) {
-  bool truncated = false;
-  const std::string shown = display_name(name);
-  std::string text;
-  try {
-    text = read_input(name, max_policy_bytes, truncated, ctx);
-  } catch (const InputError &e) {
-    throw InputError(fmt::format("--policy: {}", e.what()));
-  }
-  if (truncated)
-    throw InputError(fmt::format("policy '{}' is larger than {} bytes; a policy is a small JSON "
-                                 "object (see 'postmortem check --help')",
-                                 shown, max_policy_bytes));
-  try {
-    return pm::Policy::parse(text);
-  } catch (const pm::error &e) {
-    throw InputError(fmt::format("invalid policy '{}': {}", shown, e.what()));
-  }
-}
-
 Settings settings_from(const ParsedArgs &args, Context &ctx) {
   Settings s;
   if (args.operands.empty())
@@ -100,7 +78,7 @@ Settings settings_from(const ParsedArgs &args, Context &ctx) {
     s.format = *f == "json" ? Format::json : *f == "sarif" ? Format::sarif : Format::text;
   if (auto f = args.value("fail-on")) // the parser has checked it is one of fail_on_names
     s.fail_threshold = *f == "none" ? -1 : static_cast<int>(*pm::enum_from_string<pm::Severity>(*f));
-  if (policy_file) s.policy = load_policy(*policy_file, ctx);
+  if (policy_file) s.policy = load_policy(*policy_file, "check", ctx);
   for (const auto &assignment : args.values("rule")) {
     try {
       s.policy.set_rule(assignment);
@@ -108,15 +86,7 @@ Settings settings_from(const ParsedArgs &args, Context &ctx) {
       throw UsageError(fmt::format("invalid --rule '{}': {}", assignment, e.what()));
     }
   }
-  if (auto as_of = args.value("as-of")) {
-    std::string why;
-    auto t = pm::Timestamp::parse(*as_of, &why);
-    if (!t)
-      throw UsageError(fmt::format("invalid --as-of '{}': {}; write an RFC 3339 timestamp with an "
-                                   "offset, e.g. 2024-06-01T00:00:00Z",
-                                   *as_of, why));
-    s.policy.as_of = *t;
-  }
+  if (auto as_of = args.value("as-of")) s.policy.as_of = parse_as_of(*as_of);
   s.colour = ctx.out_colour && !args.has("no-color");
   return s;
 }

@@ -6,6 +6,9 @@
 
 #include "options.hpp"
 
+#include <postmortem/policy.hpp>
+#include <postmortem/time.hpp>
+
 #include <cstddef>
 #include <cstdio>
 #include <span>
@@ -70,6 +73,16 @@ std::string read_input(const std::string &name, std::size_t max_bytes, bool &tru
 
 /// The name to show for an operand: "<stdin>" for "-", else the name as given.
 std::string display_name(const std::string &operand);
+
+/**
+ * Reads and parses the policy of `--policy NAME` ("-": standard input) for `command`.
+ * @throws InputError when it cannot be read, is too large, or does not parse (the message
+ *   names the file and says why).
+ */
+postmortem::Policy load_policy(const std::string &name, std::string_view command, Context &ctx);
+
+/// Parses the value of `--as-of`. @throws UsageError naming the value and the expected form.
+postmortem::Timestamp parse_as_of(const std::string &text);
 
 } // namespace pmcli
 

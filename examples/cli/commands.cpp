@@ -5,10 +5,12 @@
 namespace pmcli {
 
 std::span<const Command *const> commands() {
-  // One entry per subcommand, in the order `postmortem --help` lists them. Later: metrics,
-  // score, plan, report, cvss, import, export, stats.
+  // One entry per subcommand, in the order `postmortem --help` lists them. Later: score,
+  // plan, report, cvss, export, stats.
   static const Command *const table[] = {
       &check_command,
+      &metrics_command,
+      &import_command,
   };
   return table;
 }

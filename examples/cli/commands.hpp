@@ -8,6 +8,8 @@
 namespace pmcli {
 
 extern const Command check_command;
+extern const Command metrics_command;
+extern const Command import_command;
 
 } // namespace pmcli
 

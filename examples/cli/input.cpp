@@ -63,4 +63,36 @@ std::string read_input(const std::string &name, std::size_t max_bytes, bool &tru
   return text;
 }
 
+constexpr std::size_t max_policy_bytes = std::size_t{16} << 20;
+
+postmortem::Policy load_policy(const std::string &name, std::string_view command, Context &ctx) {
+  bool truncated = false;
+  const std::string shown = display_name(name);
+  std::string text;
+  try {
+    text = read_input(name, max_policy_bytes, truncated, ctx);
+  } catch (const InputError &e) {
+    throw InputError(fmt::format("--policy: {}", e.what()));
+  }
+  if (truncated)
+    throw InputError(fmt::format("policy '{}' is larger than {} bytes; a policy is a small JSON "
+                                 "object (see 'postmortem {} --help')",
+                                 shown, max_policy_bytes, command));
+  try {
+    return postmortem::Policy::parse(text);
+  } catch (const postmortem::error &e) {
+    throw InputError(fmt::format("invalid policy '{}': {}", shown, e.what()));
+  }
+}
+
+postmortem::Timestamp parse_as_of(const std::string &text) {
+  std::string why;
+  auto t = postmortem::Timestamp::parse(text, &why);
+  if (!t)
+    throw UsageError(fmt::format("invalid --as-of '{}': {}; write an RFC 3339 timestamp with an "
+                                 "offset, e.g. 2024-06-01T00:00:00Z",
+                                 text, why));
+  return *t;
+}
+
 } // namespace pmcli

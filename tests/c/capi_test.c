@@ -639,6 +639,366 @@ static void test_validate_rules(void) {
   pm_doc_free(doc);
 }
 
+/* ------------------------------------------------------------------------------------- */
+/* Metrics                                                                               */
+
+/* phishing-mfa-fatigue.json: explicit milestones, reported_at derived from event e7 (see
+   tests/cpp/metrics_test.cpp for the arithmetic), no eradication, no gap over 24 h. */
+static void test_metrics_example(void) {
+  pm_doc *doc = NULL;
+  pm_policy *policy = NULL;
+  char *path = example_path("phishing-mfa-fatigue.json");
+  char *out = NULL;
+  size_t out_len = 0;
+
+  CHECK_RC(pm_doc_load(&doc, path), PM_OK);
+  free(path);
+  if (doc == NULL) return;
+
+  CHECK_RC(pm_metrics(&out, &out_len, doc, NULL), PM_OK);
+  if (CHECK(out != NULL)) {
+    CHECK(out_len == strlen(out));
+    CHECK(strncmp(out, "{\"milestones\":{", 15) == 0);
+    /* 10:05:00 - 08:42:10 = 4970 s */
+    CHECK(contains(out, "\"dwell_time\":{\"seconds\":4970,\"duration\":\"PT1H22M50S\","
+                        "\"from\":\"started_at\",\"to\":\"detected_at\",\"precision\":\"second\"}"));
+    CHECK(contains(out, "\"reported_at\":{\"time\":\"2024-01-17T10:12:00Z\",\"source\":\"derived\","
+                        "\"event_id\":\"e7\",\"precision\":\"second\"}"));
+    /* 2024-01-24T17:00:00 - 2024-01-17T08:42:10 = 7 days 8 h 17 min 50 s = 634670 s */
+    CHECK(contains(out, "\"total_duration\":{\"seconds\":634670,\"duration\":\"P7DT8H17M50S\","
+                        "\"from\":\"started_at\",\"to\":\"closed_at\""));
+    CHECK(!contains(out, "time_to_eradicate")); /* unknown end: absent */
+    CHECK(!contains(out, "eradicated_at"));
+    CHECK(!contains(out, "null"));
+    CHECK(contains(out, "\"events\":{\"count\":10,\"timed\":10}"));
+    CHECK(contains(out, "\"gaps\":[],\"gap_threshold_hours\":24}"));
+  }
+  pm_free(out);
+  out = NULL;
+
+  /* The policy's max_gap_hours: with 1 h, e9 11:20 -> e10 15:00 (3 h 40 min = 13200 s). */
+  CHECK_RC(parse_policy(&policy, "{\"thresholds\":{\"max_gap_hours\":1}}"), PM_OK);
+  CHECK_RC(pm_metrics(&out, NULL, doc, policy), PM_OK); /* out_len is optional */
+  if (CHECK(out != NULL)) {
+    CHECK(contains(out, "\"gaps\":[{\"from_event\":\"e9\",\"to_event\":\"e10\","
+                        "\"from\":\"2024-01-17T11:20:00Z\",\"to\":\"2024-01-17T15:00:00Z\","
+                        "\"seconds\":13200,\"duration\":\"PT3H40M\",\"after_detection\":true}]"));
+    CHECK(contains(out, "\"gap_threshold_hours\":1}"));
+  }
+  pm_free(out);
+  pm_policy_free(policy);
+  pm_doc_free(doc);
+}
+
+/* Every sample gives a JSON object; a document with nothing to measure gives empty members. */
+static void test_metrics_all_examples(void) {
+  size_t e;
+  pm_doc *doc = NULL;
+  char *out = NULL;
+  size_t out_len = 0;
+  for (e = 0; e < EXAMPLE_COUNT; ++e) {
+    char *path = example_path(example_names[e]);
+    CHECK_RC(pm_doc_load(&doc, path), PM_OK);
+    free(path);
+    CHECK_RC(pm_metrics(&out, &out_len, doc, NULL), PM_OK);
+    if (CHECK(out != NULL && out_len > 2)) {
+      CHECK(out[0] == '{' && out[out_len - 1] == '}');
+      CHECK(contains(out, "\"dwell_time\":{"));
+      CHECK(contains(out, "\"total_duration\":{"));
+    }
+    pm_free(out);
+    out = NULL;
+    pm_doc_free(doc);
+    doc = NULL;
+  }
+  CHECK_RC(parse_text(&doc, "{\"schema\":\"postmortem/1\"}"), PM_OK);
+  CHECK_RC(pm_metrics(&out, &out_len, doc, NULL), PM_OK);
+  CHECK_STR(out, "{\"milestones\":{},\"metrics\":{},\"events\":{\"count\":0,\"timed\":0},"
+                 "\"types\":[],\"assets\":[],\"key_moments\":[],\"gaps\":[],"
+                 "\"gap_threshold_hours\":24}");
+  pm_free(out);
+  pm_doc_free(doc);
+}
+
+static void test_metrics_errors(void) {
+  pm_doc *doc = NULL;
+  char *out = (char *)SENTINEL;
+  size_t out_len = 12345;
+
+  CHECK_RC(parse_text(&doc, "{\"schema\":\"postmortem/1\"}"), PM_OK);
+  CHECK_RC(pm_metrics(&out, &out_len, NULL, NULL), PM_EINVALID);
+  CHECK(out == NULL && out_len == 0);
+  CHECK_LAST(PM_EINVALID, "doc");
+  CHECK_RC(pm_metrics(NULL, &out_len, doc, NULL), PM_EINVALID);
+  CHECK_LAST(PM_EINVALID, "out");
+  CHECK_RC(pm_metrics(NULL, NULL, NULL, NULL), PM_EINVALID);
+  CHECK(pm_error_last()->message != NULL);
+  pm_doc_free(doc);
+}
+
+/* ------------------------------------------------------------------------------------- */
+/* Import                                                                                */
+
+/* A small Timesketch CSV: three events, one with a quoted comma, out of time order. */
+static const char ts_csv[] =
+    "message,datetime,timestamp_desc,user\n"
+    "Mailbox rule created,2024-01-15T09:05:00+00:00,Event Recorded,alice\n"
+    "Login from 203.0.113.7,2024-01-15T09:00:00+00:00,Event Recorded,alice\n"
+    "\"Download of invoice.zip, 2 MB\",2024-01-15T09:10:00+00:00,Event Recorded,bob\n";
+
+/* One more event, and a row whose datetime cannot be read (line 3, field 2). */
+static const char ts_csv_more[] =
+    "message,datetime,timestamp_desc,user\n"
+    "Password reset,2024-01-15T11:00:00+00:00,Event Recorded,helpdesk\n"
+    "Broken row,1234 19:01:01,Event Recorded,mallory\n";
+
+static int import_text(pm_doc **out, const char *data, const char *options) {
+  return pm_import(out, PM_IMPORT_TIMESKETCH_CSV, data, strlen(data), options);
+}
+
+/* The document as compact JSON (a malloc'ed copy owned by the library: pm_free it). */
+static char *doc_json(const pm_doc *doc) {
+  char *json = NULL;
+  size_t len = 0;
+  if (!CHECK_RC(pm_doc_to_json(&json, &len, doc, 0), PM_OK)) return NULL;
+  CHECK(len == strlen(json));
+  return json;
+}
+
+/* The number of timeline events of `doc`: each has a description, the incident skeleton none. */
+static size_t event_count(const pm_doc *doc) {
+  char *json = doc_json(doc);
+  size_t n = json ? count_occurrences(json, "\"description\":") : 0;
+  pm_free(json);
+  return n;
+}
+
+static void test_import_new_document(void) {
+  pm_doc *doc = NULL;
+  char *json;
+  const char *first, *second, *third;
+  if (!CHECK_RC(import_text(&doc, ts_csv, NULL), PM_OK)) return;
+  json = doc_json(doc);
+  if (json != NULL) {
+    CHECK(contains(json, "\"schema\":\"postmortem/1\""));
+    CHECK(contains(json, "\"incident\":{"));
+    CHECK(count_occurrences(json, "\"description\":") == 3);
+    CHECK(contains(json, "\"description\":\"Download of invoice.zip, 2 MB\""));
+    /* Appended in time order: the 09:00 login first. */
+    first = strstr(json, "Login from 203.0.113.7");
+    second = strstr(json, "Mailbox rule created");
+    third = strstr(json, "Download of invoice.zip");
+    CHECK(first != NULL && second != NULL && third != NULL && first < second && second < third);
+    CHECK(contains(json, "2024-01-15T09:00:00"));
+  }
+  pm_free(json);
+  /* The result is a document like any other: it validates. */
+  {
+    pm_findings *findings = NULL;
+    CHECK_RC(pm_validate(&findings, doc, NULL), PM_OK);
+    pm_findings_free(findings);
+  }
+  pm_doc_free(doc);
+
+  /* Every timeline format constant is accepted (the data decides whether it fits). */
+  doc = NULL;
+  {
+    static const char jsonl[] = "{\"message\":\"m\",\"datetime\":\"2024-01-15T09:00:00+00:00\","
+                                "\"timestamp_desc\":\"Event Recorded\"}\n";
+    CHECK_RC(pm_import(&doc, PM_IMPORT_TIMESKETCH_JSONL, jsonl, sizeof jsonl - 1, NULL), PM_OK);
+    CHECK(doc != NULL && event_count(doc) == 1);
+  }
+  pm_doc_free(doc);
+
+  /* Not NUL-terminated: only `len` bytes are read (here: the header and the first row). */
+  doc = NULL;
+  {
+    const char *end_of_first_row = strchr(strchr(ts_csv, '\n') + 1, '\n') + 1;
+    CHECK_RC(pm_import(&doc, PM_IMPORT_TIMESKETCH_CSV, ts_csv, (size_t)(end_of_first_row - ts_csv),
+                       NULL), PM_OK);
+    CHECK(doc != NULL && event_count(doc) == 1);
+  }
+  pm_doc_free(doc);
+}
+
+static void test_import_options(void) {
+  pm_doc *doc = NULL;
+  char *json;
+  /* source and a clock offset for that source: every time moves five minutes later. */
+  if (!CHECK_RC(import_text(&doc, ts_csv, "{\"source\": \"mail\", \"offsets\": {\"mail\": \"+00:05:00\"}}"),
+                PM_OK))
+    return;
+  json = doc_json(doc);
+  if (json != NULL) {
+    CHECK(count_occurrences(json, "\"source\":\"mail\"") == 3);
+    CHECK(contains(json, "2024-01-15T09:15:00"));
+    CHECK(!contains(json, "2024-01-15T09:00:00"));
+  }
+  pm_free(json);
+  pm_doc_free(doc);
+
+  /* Bad options: PM_EINVALID, the member named, *out NULL. */
+  doc = (pm_doc *)SENTINEL;
+  CHECK_RC(import_text(&doc, ts_csv, "{\"stirct\": true}"), PM_EINVALID);
+  CHECK(doc == NULL);
+  CHECK_LAST(PM_EINVALID, "stirct");
+  CHECK_RC(import_text(&doc, ts_csv, "{\"strict\": \"yes\"}"), PM_EINVALID);
+  CHECK_LAST(PM_EINVALID, "strict");
+  CHECK_RC(import_text(&doc, ts_csv, "{\"time_zone\": \"Mars/Olympus_Mons\"}"), PM_EINVALID);
+  CHECK_LAST(PM_EINVALID, "Mars/Olympus_Mons");
+  CHECK_RC(import_text(&doc, ts_csv, "not json"), PM_EINVALID);
+  CHECK(doc == NULL);
+}
+
+static void test_import_into(void) {
+  pm_doc *doc = NULL;
+  char *before, *after;
+  if (!CHECK_RC(import_text(&doc, ts_csv, NULL), PM_OK)) return;
+
+  /* The same rows again are duplicates: nothing changes. */
+  CHECK_RC(pm_import_into(doc, PM_IMPORT_TIMESKETCH_CSV, ts_csv, strlen(ts_csv), NULL), PM_OK);
+  CHECK(event_count(doc) == 3);
+
+  /* New rows are appended; the unreadable one is skipped. */
+  CHECK_RC(pm_import_into(doc, PM_IMPORT_TIMESKETCH_CSV, ts_csv_more, strlen(ts_csv_more), NULL),
+           PM_OK);
+  CHECK(event_count(doc) == 4);
+
+  /* A failure leaves the document exactly as it was. */
+  before = doc_json(doc);
+  CHECK_RC(pm_import_into(doc, PM_IMPORT_TIMESKETCH_CSV, ts_csv_more, strlen(ts_csv_more),
+                          "{\"strict\": true}"), PM_EFORMAT);
+  CHECK_RC(pm_import_into(doc, PM_IMPORT_PLASO_L2TCSV, ts_csv, strlen(ts_csv), NULL), PM_EFORMAT);
+  CHECK_RC(pm_import_into(doc, 42, ts_csv, strlen(ts_csv), NULL), PM_EFORMAT);
+  after = doc_json(doc);
+  CHECK(before != NULL && after != NULL && strcmp(before, after) == 0);
+  pm_free(before);
+  pm_free(after);
+
+  /* Into a parsed sample document: its own events stay, the new ones follow. */
+  pm_doc_free(doc);
+  doc = NULL;
+  {
+    size_t len = 0, events_before;
+    char *text = read_example("phishing-mfa-fatigue.json", &len);
+    if (text != NULL && CHECK_RC(pm_doc_parse(&doc, text, len), PM_OK)) {
+      events_before = event_count(doc);
+      CHECK_RC(pm_import_into(doc, PM_IMPORT_TIMESKETCH_CSV, ts_csv, strlen(ts_csv), NULL), PM_OK);
+      CHECK(event_count(doc) == events_before + 3);
+      after = doc_json(doc);
+      CHECK(contains(after, "\"id\":\"INC-2024-0117\""));
+      pm_free(after);
+    }
+    free(text);
+  }
+  pm_doc_free(doc);
+}
+
+static void test_import_with_report(void) {
+  pm_doc *doc = NULL;
+  char *report = (char *)SENTINEL;
+  size_t len = 99;
+
+  /* *doc NULL: a new document. */
+  if (!CHECK_RC(pm_import_with_report(&report, &len, &doc, PM_IMPORT_TIMESKETCH_CSV, ts_csv,
+                                      strlen(ts_csv), NULL), PM_OK))
+    return;
+  CHECK(doc != NULL);
+  CHECK(report != NULL && len == strlen(report));
+  CHECK(contains(report, "\"imported\":3"));
+  CHECK(contains(report, "\"skipped\":0"));
+  CHECK(contains(report, "\"format\":\"timesketch_csv\""));
+  CHECK(event_count(doc) == 3);
+  pm_free(report);
+
+  /* *doc set: appended, and the report says what was skipped, where and why. */
+  report = NULL;
+  CHECK_RC(pm_import_with_report(&report, NULL, &doc, PM_IMPORT_TIMESKETCH_CSV, ts_csv_more,
+                                 strlen(ts_csv_more), NULL), PM_OK);
+  CHECK(contains(report, "\"imported\":1"));
+  CHECK(contains(report, "\"skipped\":1"));
+  CHECK(contains(report, "\"line\":3"));
+  CHECK(contains(report, "\"column\":2"));
+  CHECK(contains(report, "1234 19:01:01"));
+  CHECK(event_count(doc) == 4);
+  pm_free(report);
+
+  /* Re-importing the first file: duplicates only. */
+  report = NULL;
+  CHECK_RC(pm_import_with_report(&report, NULL, &doc, PM_IMPORT_TIMESKETCH_CSV, ts_csv,
+                                 strlen(ts_csv), NULL), PM_OK);
+  CHECK(contains(report, "\"imported\":0"));
+  CHECK(contains(report, "\"duplicates\":3"));
+  pm_free(report);
+
+  /* A failure: the report NULL, its length 0, the document unchanged. */
+  report = (char *)SENTINEL;
+  len = 99;
+  CHECK_RC(pm_import_with_report(&report, &len, &doc, PM_IMPORT_TIMESKETCH_CSV, ts_csv_more,
+                                 strlen(ts_csv_more), "{\"strict\": true}"), PM_EFORMAT);
+  CHECK(report == NULL && len == 0);
+  CHECK(event_count(doc) == 4);
+  pm_doc_free(doc);
+
+  /* A failure with *doc NULL leaves it NULL. */
+  doc = NULL;
+  CHECK_RC(pm_import_with_report(&report, &len, &doc, PM_IMPORT_VERIS, "{}", 2, NULL), PM_EFORMAT);
+  CHECK(doc == NULL && report == NULL);
+}
+
+static void test_import_errors(void) {
+  pm_doc *doc = NULL;
+  char *report = (char *)SENTINEL;
+  size_t len = 99;
+
+  /* NULL arguments. */
+  CHECK_RC(pm_import(NULL, PM_IMPORT_TIMESKETCH_CSV, ts_csv, strlen(ts_csv), NULL), PM_EINVALID);
+  CHECK_LAST(PM_EINVALID, "pm_import: argument 'out' is NULL");
+  doc = (pm_doc *)SENTINEL;
+  CHECK_RC(pm_import(&doc, PM_IMPORT_TIMESKETCH_CSV, NULL, 5, NULL), PM_EINVALID);
+  CHECK(doc == NULL);
+  CHECK_LAST(PM_EINVALID, "'data' is NULL");
+  CHECK_RC(pm_import_into(NULL, PM_IMPORT_TIMESKETCH_CSV, ts_csv, strlen(ts_csv), NULL), PM_EINVALID);
+  CHECK_LAST(PM_EINVALID, "pm_import_into: argument 'doc' is NULL");
+  CHECK_RC(pm_import_with_report(NULL, &len, &doc, PM_IMPORT_TIMESKETCH_CSV, ts_csv, strlen(ts_csv),
+                                 NULL), PM_EINVALID);
+  CHECK(len == 0);
+  CHECK_LAST(PM_EINVALID, "argument 'report' is NULL");
+  CHECK_RC(pm_import_with_report(&report, &len, NULL, PM_IMPORT_TIMESKETCH_CSV, ts_csv,
+                                 strlen(ts_csv), NULL), PM_EINVALID);
+  CHECK(report == NULL);
+  CHECK_LAST(PM_EINVALID, "argument 'doc' is NULL");
+
+  /* NULL data with length 0 is an empty input: not a timeline (no header). */
+  doc = (pm_doc *)SENTINEL;
+  CHECK_RC(pm_import(&doc, PM_IMPORT_TIMESKETCH_CSV, NULL, 0, NULL), PM_EFORMAT);
+  CHECK(doc == NULL);
+
+  /* Format constants. */
+  CHECK_RC(pm_import(&doc, PM_IMPORT_VERIS, "{}", 2, NULL), PM_EFORMAT);
+  CHECK_LAST(PM_EFORMAT, "VERIS import (PM_IMPORT_VERIS) is not in this build yet");
+  CHECK_RC(pm_import(&doc, 0, ts_csv, strlen(ts_csv), NULL), PM_EFORMAT);
+  CHECK_LAST(PM_EFORMAT, "unknown import format 0");
+  CHECK_RC(pm_import(&doc, 6, ts_csv, strlen(ts_csv), NULL), PM_EFORMAT);
+  CHECK_LAST(PM_EFORMAT, "unknown import format 6");
+  CHECK_RC(pm_import(&doc, -1, ts_csv, strlen(ts_csv), NULL), PM_EFORMAT);
+  CHECK(doc == NULL);
+
+  /* Data in another format: no header the format needs. */
+  CHECK_RC(pm_import(&doc, PM_IMPORT_PLASO_L2TCSV, ts_csv, strlen(ts_csv), NULL), PM_EFORMAT);
+  CHECK(doc == NULL);
+
+  /* Strict mode: the first unreadable row fails the import, with its line and column. */
+  CHECK_RC(import_text(&doc, ts_csv_more, "{\"strict\": true}"), PM_EFORMAT);
+  CHECK(doc == NULL);
+  CHECK_LAST(PM_EFORMAT, "line 3");
+  CHECK_LAST(PM_EFORMAT, "1234 19:01:01");
+  /* ... and without it, the row is skipped. */
+  CHECK_RC(import_text(&doc, ts_csv_more, "{\"strict\": false}"), PM_OK);
+  CHECK(doc != NULL && event_count(doc) == 1);
+  pm_doc_free(doc);
+}
+
 /* A success leaves the last error alone (as libgit2 does); a failure replaces it. */
 static void test_last_error_after_success(void) {
   pm_doc *doc = NULL;
@@ -673,6 +1033,14 @@ int main(int argc, char **argv) {
   test_validate_examples();
   test_validate_errors();
   test_validate_rules();
+  test_metrics_example();
+  test_metrics_all_examples();
+  test_metrics_errors();
+  test_import_new_document();
+  test_import_options();
+  test_import_into();
+  test_import_with_report();
+  test_import_errors();
   test_last_error_after_success();
 
   printf("%d passed, %d failed\n", passed, failed);

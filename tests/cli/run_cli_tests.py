@@ -246,6 +246,213 @@ def document_cases():
 document_cases()
 
 
+# --- postmortem metrics -----------------------------------------------------------------------
+METRIC_NAMES = ["dwell_time", "time_to_report", "time_to_contain", "time_to_eradicate",
+                "time_to_recover", "total_duration"]
+MILESTONE_NAMES = ["started_at", "detected_at", "reported_at", "contained_at", "eradicated_at",
+                   "recovered_at", "closed_at"]
+METRICS_KEYS = ["milestones", "metrics", "events", "types", "assets", "key_moments", "gaps",
+                "gap_threshold_hours"]
+# The samples' metrics in seconds, worked out by hand in tests/cpp/metrics_test.cpp (None: unknown).
+SAMPLE_METRICS = {
+    "phishing-mfa-fatigue": [4970, 420, 1560, None, 17700, 634670],
+    "network-breach-vpn-appliance": [299760, 1500, 32400, 59400, 118800, 418560],
+    "data-exfiltration-cloud-bucket": [560931, 183600, 2100, 424800, 936000, 1496931],
+}
+
+
+def human_duration(seconds):
+    """Python twin of the CLI's readable durations: 1h 22m 50s, 7d 8h, -30m, 0s."""
+    s = abs(seconds)
+    parts = [f"{n}{u}" for n, u in ((s // 86400, "d"), (s // 3600 % 24, "h"), (s // 60 % 60, "m"),
+                                    (s % 60, "s")) if n]
+    return ("-" if seconds < 0 else "") + (" ".join(parts) or "0s")
+
+
+def metrics_of(t, *args, expect=0, **kw):
+    """Runs `metrics --format json`; returns (result, parsed JSON) after checking its shape:
+    the members in order, no null anywhere, every metric and milestone well-formed."""
+    r = t.run("metrics", "--format", "json", *args, expect=expect, **kw)
+    try:
+        m = json.loads(r.out)
+    except ValueError as e:
+        raise Failure(f"metrics --format json output is not JSON: {e}\n" + r.describe())
+    t.check(list(m) == METRICS_KEYS, f"top-level members must be {METRICS_KEYS}", r)
+    t.check("null" not in r.out, "absent values are absent keys, never null", r)
+    t.check(list(m["milestones"]) == [n for n in MILESTONE_NAMES if n in m["milestones"]],
+            "milestones in lifecycle order", r)
+    for name, ms in m["milestones"].items():
+        t.check(set(ms) <= {"time", "source", "event_id", "precision"}
+                and ms["source"] in ("milestone", "derived")
+                and ("event_id" in ms) <= (ms["source"] == "derived"), f"milestone {name}: {ms}", r)
+    t.check(list(m["metrics"]) == [n for n in METRIC_NAMES if n in m["metrics"]], "metric order", r)
+    for name, v in m["metrics"].items():
+        t.check(list(v)[:5] == ["seconds", "duration", "from", "to", "precision"]
+                and (v["precision"] == "second") == ("approximate" not in v and "note" not in v),
+                f"metric {name}: {v}", r)
+        t.check(v["from"] in m["milestones"] and v["to"] in m["milestones"],
+                f"metric {name} must name known milestones", r)
+    return r, m
+
+
+def metrics_text_agrees(t, m, text):
+    """The text tables say what the JSON says: every milestone and metric row."""
+    lines = text.out.splitlines()
+
+    def row(name):
+        found = [line for line in lines if re.match(rf"  {re.escape(name)}\s", line)]
+        t.check(len(found) == 1, f"one row for {name}", text)
+        return found[0]
+
+    for name in MILESTONE_NAMES:
+        ms = m["milestones"].get(name)
+        expected = (rf"  {name}\s+unknown$" if ms is None else
+                    rf"  {name}\s+{re.escape(ms['time'])}\s+{ms['precision']}\s+{ms['source']}"
+                    + (rf"\s+{re.escape(escape_terminal(ms['event_id']))}$" if "event_id" in ms else "$"))
+        t.check(re.match(expected, row(name)) is not None, f"milestone row {name}: {expected}", text)
+    for name in METRIC_NAMES:
+        v = m["metrics"].get(name)
+        if v is None:
+            t.check(re.match(rf"  {name}\s+unknown\s", row(name)) is not None, f"{name} unknown", text)
+            continue
+        mark = "≈ " if v.get("approximate") else ""
+        expected = (rf"  {name}\s+{re.escape(mark + human_duration(v['seconds']))}\s+{v['seconds']}"
+                    rf"\s+{v['from']} -> {v['to']}")
+        t.check(re.match(expected, row(name)) is not None, f"metric row {name}: {expected}", text)
+    t.check(f"{m['events']['count']} event" in lines[1] and f"{m['events']['timed']} with a valid time"
+            in lines[1], "the event counts", text)
+
+
+def metrics_cases():
+    for stem in SAMPLES:
+        path = DOCUMENTS[stem]
+
+        @case(f"metrics_text.{stem}")
+        def _(t, stem=stem, path=path):
+            r = t.run("metrics", path, expect=0)
+            t.check(r.err == "", "stderr must be empty", r)
+            t.golden(f"metrics_text.{stem}.out", r.out)
+
+        @case(f"metrics_json.{stem}")
+        def _(t, stem=stem, path=path):
+            r, m = metrics_of(t, path)
+            t.check(r.err == "", "stderr must be empty", r)
+            t.golden(f"metrics_json.{stem}.out", r.out)
+            expected = SAMPLE_METRICS[stem]
+            actual = [m["metrics"].get(n, {}).get("seconds") for n in METRIC_NAMES]
+            t.check(actual == expected, f"hand-computed metrics {expected}, got {actual}", r)
+            metrics_text_agrees(t, m, t.run("metrics", path, expect=0))
+            # --as-of changes nothing; the text and JSON of stdin are those of the file.
+            t.check(t.run("metrics", "--format=json", AS_OF, path, expect=0).out == r.out, "--as-of", r)
+            t.check(t.run("metrics", "--format=json", "-", stdin=path, expect=0).out == r.out, "stdin", r)
+
+
+metrics_cases()
+
+
+@case("metrics_policy_gaps")
+def _(t):
+    """The policy's max_gap_hours decides which gaps are listed (tests/cpp/metrics_test.cpp has
+    the arithmetic): phishing e9 11:20 -> e10 15:00 = 13200 s is the only step over 1 h."""
+    path = DOCUMENTS["phishing-mfa-fatigue"]
+    _, default = metrics_of(t, path)
+    t.check(default["gaps"] == [] and default["gap_threshold_hours"] == 24, "no gap over 24 h")
+    _, m = metrics_of(t, "--policy", "-", path, stdin=b'{"thresholds": {"max_gap_hours": 1}}')
+    t.check(m["gap_threshold_hours"] == 1 and m["gaps"] == [{
+        "from_event": "e9", "to_event": "e10", "from": "2024-01-17T11:20:00Z",
+        "to": "2024-01-17T15:00:00Z", "seconds": 13200, "duration": "PT3H40M",
+        "after_detection": True}], f"one gap with max_gap_hours 1: {m['gaps']}")
+    with tempfile.TemporaryDirectory() as tmp:
+        policy = Path(tmp) / "gaps.json"
+        policy.write_text('{"thresholds": {"max_gap_hours": 1}}', encoding="utf-8")
+        r = t.run("metrics", "--policy", str(policy), path, expect=0)
+    t.check("Gaps longer than 1 h (max_gap_hours)" in r.out and
+            re.search(r"2024-01-17T11:20:00Z\s+e9\s+2024-01-17T15:00:00Z\s+e10\s+3h 40m\s+yes$",
+                      r.out, re.M) is not None, "the gap in the text table", r)
+
+
+@case("metrics_approximate")
+def _(t):
+    """A day-precise detection makes metrics approximate: '≈' and the precision in text, and
+    approximate/note in JSON. hostile-free document written here; 12:00 -> next day 00:00 is
+    12 h = 43200 s; 2024-03-04T00:00 -> 2024-03-05T15:00 = 1 day 15 h = 140400 s."""
+    doc = {"schema": "postmortem/1",
+           "incident": {"id": "I-1", "title": "t", "category": "malware"},
+           "timeline": [
+               {"id": "a", "time": "2024-03-03T12:00:00Z", "type": "attacker_activity",
+                "description": "x"},
+               {"id": "d", "time": "2024-03-04T00:00:00Z", "precision": "day", "type": "detection",
+                "description": "x"},
+               {"id": "c", "time": "2024-03-05T15:00:00Z", "type": "containment", "description": "x"}]}
+    data = json.dumps(doc).encode("utf-8")
+    _, m = metrics_of(t, "-", stdin=data)
+    t.check(m["metrics"]["dwell_time"] == {
+        "seconds": 43200, "duration": "PT12H", "from": "started_at", "to": "detected_at",
+        "precision": "day", "approximate": True, "note": "detected_at is known only to the day"},
+        f"dwell_time {m['metrics']['dwell_time']}")
+    t.check(m["metrics"]["time_to_contain"]["seconds"] == 140400, "time_to_contain")
+    r = t.run("metrics", "-", stdin=data, expect=0)
+    t.check(re.search(r"^  dwell_time\s+≈ 12h\s+43200\s+started_at -> detected_at\s+day precision: "
+                      r"detected_at is known only to the day$", r.out, re.M) is not None,
+            "'≈' and the precision in the text", r)
+    t.check(re.search(r"^  time_to_contain\s+≈ 1d 15h\s+140400\s", r.out, re.M) is not None,
+            "time_to_contain row", r)
+    metrics_text_agrees(t, m, r)
+
+
+@case("metrics_escaping")
+def _(t):
+    """Attacker-written text in a document is escaped in the tables and kept in the JSON."""
+    doc = cli_data("hostile.json")
+    r = t.run("metrics", doc, expect=0)  # run() asserts no raw control or bidi character
+    t.check(r.out.startswith("Incident INC-2025-0666: Invoice \\u202egpj.exe\\u202c opened\\x1b[2J\n"),
+            "the title is escaped", r)
+    _, m = metrics_of(t, doc)
+    t.check(m["events"] == {"count": 2, "timed": 1}, "the event with a hostile 'time' is left out")
+
+
+@case("metrics_errors")
+def _(t):
+    """Usage and input errors: exit 2, nothing on stdout, one line on stderr."""
+    path = DOCUMENTS["phishing-mfa-fatigue"]
+    runs = [
+        ["metrics"],
+        ["metrics", path, path],
+        ["metrics", "--format", "sarif", path],
+        ["metrics", "--fail-on", "none", path],
+        ["metrics", "--as-of", "2024-06-01T00:00:00", path],
+        ["metrics", "--policy", "-", "-"],
+        ["metrics", cli_data("no-such-file.json")],
+        ["metrics", cli_data("truncated.json")],
+        ["metrics", cli_data("wrong-schema.json")],
+        ["metrics", "--policy", cli_data("policy-not-json.json"), path],
+        ["metrics", "--policy", cli_data("policy-small-limit.json"), path],
+    ]
+    results = []
+    for args in runs:
+        r = t.run(*args, expect=2)
+        t.check(r.out == "", "nothing on stdout", r)
+        t.check(r.err.startswith("postmortem: ") and r.err.count("\n") == 1, "one line on stderr", r)
+        results.append(r)
+    t.check("line 12, column 34" in results[7].err, "a parse error says where", results[7])
+    t.golden("metrics_errors.txt", transcript(results))
+
+
+@case("help_metrics")
+def _(t):
+    top = t.run("--help", expect=0)
+    t.check(re.search(r"^  metrics\s+lifecycle metrics", top.out, re.M) is not None,
+            "the top-level help lists metrics", top)
+    h = t.run("metrics", "--help", expect=0)
+    for word in ("--format", "--policy", "--as-of", "--help", "text", "json", "max_gap_hours",
+                 "dwell_time", "total_duration", "unknown", "≈", "Exit status", "Examples:", "'-'"):
+        t.check(word in h.out, f"metrics --help mentions {word}", h)
+    for args in (["metrics", "-h"], ["help", "metrics"], ["metrics", "x.json", "--help"]):
+        t.check(t.run(*args, expect=0).out == h.out, f"{args} prints the metrics help")
+    t.check(all(len(line) <= 90 for line in h.out.splitlines()), "help lines fit a terminal", h)
+    t.golden("help_metrics.out", h.out)
+
+
 @case("flawed_document")
 def _(t):
     """Each flaw planted in flawed.json (see its x_flaw members) is reported where it is, and
@@ -654,6 +861,316 @@ def _(t):
         out = on_tty("check", *args, doc, env=env)
         t.check("error PM100" in out and "\x1b" not in out, f"no colour with {why}: {out!r}")
     t.check("\x1b[" not in t.run("check", doc).out, "no colour into a pipe")
+
+
+# --- import -----------------------------------------------------------------------------------
+TIMELINES = "data/timelines"
+L2TCSV = f"{TIMELINES}/plaso/l2tcsv.log"
+DYNAMIC = f"{TIMELINES}/plaso/dynamic.log"
+SIGMA_CSV = f"{TIMELINES}/timesketch/test_events/sigma_events.csv"
+SIGMA_JSONL = f"{TIMELINES}/timesketch/test_events/sigma_events.jsonl"
+INVALID_CSV = f"{TIMELINES}/timesketch/test_events/invalid_datetime.csv"
+INTO = DOCUMENTS["phishing-mfa-fatigue"]
+
+
+def summary_of(imported, file, fmt, skipped=0, duplicates=0, into=None):
+    plural = lambda n, w: f"{n} {w}{'' if n == 1 else 's'}"
+    where = f" into {into}" if into else ""
+    return (f"imported {plural(imported, 'event')} from {file} as {fmt}{where} "
+            f"({skipped} skipped, {plural(duplicates, 'duplicate')})")
+
+
+def imported(t, *args, expect=0, **kw):
+    """Runs `import`; returns (result, the document it wrote to stdout)."""
+    r = t.run("import", *args, expect=expect, **kw)
+    try:
+        doc = json.loads(r.out)
+    except ValueError as e:
+        raise Failure(f"import output is not JSON: {e}\n" + r.describe())
+    t.check(doc.get("schema") == "postmortem/1" and isinstance(doc.get("timeline"), list),
+            "import writes a postmortem/1 document with a timeline", r)
+    return r, doc
+
+
+def utc_seconds(time):
+    from datetime import datetime
+    return datetime.fromisoformat(time.replace("Z", "+00:00")).timestamp()
+
+
+@case("import_plaso_l2tcsv")
+def _(t):
+    r, doc = imported(t, "--from", "plaso", L2TCSV)
+    t.check(r.err == summary_of(19, L2TCSV, "plaso_l2tcsv") + "\n", "summary line", r)
+    events = doc["timeline"]
+    t.check(len(events) == 19 and len({e["id"] for e in events}) == 19, "19 events, unique ids", r)
+    t.check(all({"id", "time", "description", "source"} <= set(e) for e in events), "event members", r)
+    times = [utc_seconds(e["time"]) for e in events]
+    t.check(times == sorted(times), "events in time order", r)
+    t.golden("import_plaso_l2tcsv.out", transcript([r]))
+    # The explicit format, standard input and the same events in CET/CEST give the same document.
+    t.check(t.run("import", "--from", "plaso-l2tcsv", L2TCSV, expect=0).out == r.out, "--from plaso-l2tcsv")
+    stdin = t.run("import", "--from", "plaso", "-", stdin=L2TCSV, expect=0)
+    t.check(stdin.out == r.out and stdin.err == summary_of(19, "<stdin>", "plaso_l2tcsv") + "\n",
+            "standard input", stdin)
+    _, cet = imported(t, "--from", "plaso", f"{TIMELINES}/plaso/l2tcsv_time_zone.log")
+    t.check([e["time"] for e in cet["timeline"]] == [e["time"] for e in events],
+            "times are UTC whatever zone Plaso wrote them in")
+    # The result is a document `check` reads (no PM100/PM101).
+    _, findings = findings_of(t, "--fail-on=none", AS_OF, "-", stdin=r.out.encode("utf-8"), expect=0)
+    codes = {f["code"] for f in findings["files"][0]["findings"]}
+    t.check(not codes & {"PM100", "PM101"}, f"check reads the imported document: {sorted(codes)}")
+
+
+@case("import_plaso_dynamic")
+def _(t):
+    r, doc = imported(t, "--from", "plaso", DYNAMIC)
+    # 20 rows; a file's content and metadata modification times are two rows with the same
+    # source, message and time (one l2tcsv row, MACB M.C.): one event and one duplicate.
+    t.check(r.err == summary_of(19, DYNAMIC, "plaso_dynamic", duplicates=1) + "\n",
+            "--from plaso picks dynamic CSV", r)
+    _, l2t = imported(t, "--from", "plaso", L2TCSV)
+    # l2tcsv merges two timestamps of one file into one row (MACB M.C.), dynamic has two rows.
+    # l2tcsv has whole seconds; dynamic CSV (--dynamic-time) the source's own precision.
+    t.check({e["time"][:19] for e in doc["timeline"]} == {e["time"][:19] for e in l2t["timeline"]},
+            "dynamic and l2tcsv give the same times")
+    t.check(t.run("import", "--from", "plaso-dynamic", DYNAMIC, expect=0).out == r.out, "--from plaso-dynamic")
+
+
+@case("import_timesketch_csv")
+def _(t):
+    results = []
+    for path in (SIGMA_CSV, INVALID_CSV):
+        r, doc = imported(t, "--from", "timesketch", path)
+        results.append(r)
+    t.check(results[0].err == summary_of(4, SIGMA_CSV, "timesketch_csv") + "\n", "sigma_events.csv", results[0])
+    # invalid_datetime.csv: the `1234 19:01:01` row is skipped, the other three are imported.
+    err = results[1].err.splitlines()
+    t.check(err[0] == summary_of(3, INVALID_CSV, "timesketch_csv", skipped=1)
+            and len(err) == 2 and err[1].startswith(f"{INVALID_CSV}:") and "skipped row: " in err[1]
+            and "1234 19:01:01" in err[1], "a skipped row is listed with its line and column", results[1])
+    t.check(re.match(re.escape(INVALID_CSV) + r":\d+:\d+: ", err[1]) is not None, "FILE:LINE:COLUMN", results[1])
+    t.golden("import_timesketch_csv.out", transcript(results))
+
+
+@case("import_timesketch_detect")
+def _(t):
+    """--from timesketch: JSONL for a .jsonl name or a first '{', else CSV."""
+    r, doc = imported(t, "--from", "timesketch", SIGMA_JSONL)
+    t.check(r.err == summary_of(5, SIGMA_JSONL, "timesketch_jsonl") + "\n", "a .jsonl file is JSONL", r)
+    t.check(t.run("import", "--from", "timesketch-jsonl", SIGMA_JSONL, expect=0).out == r.out, "explicit")
+    s = t.run("import", "--from", "timesketch", "-", stdin=SIGMA_JSONL, expect=0)
+    t.check(s.out == r.out and "as timesketch_jsonl" in s.err, "standard input starting with '{' is JSONL", s)
+    s = t.run("import", "--from", "timesketch", "-", stdin=SIGMA_CSV, expect=0)
+    t.check("as timesketch_csv" in s.err, "standard input starting otherwise is CSV", s)
+    with tempfile.TemporaryDirectory() as tmp:
+        shutil.copy(TESTS / SIGMA_JSONL, Path(tmp) / "events.txt")
+        s = t.run("import", "--from", "timesketch", "events.txt", cwd=tmp, expect=0)
+        t.check(s.out == r.out and "as timesketch_jsonl" in s.err, "sniffed by content", s)
+    # A JSONL file named .csv, read as CSV on request: not that format.
+    s = t.run("import", "--from", "timesketch-csv", SIGMA_JSONL, expect=2)
+    t.check(s.out == "" and f"postmortem: {SIGMA_JSONL} (read as timesketch_csv): " in s.err, "wrong format", s)
+
+
+@case("import_into")
+def _(t):
+    r, doc = imported(t, "--from", "timesketch-jsonl", "--into", INTO, SIGMA_JSONL)
+    original = json.loads((TESTS / INTO).read_text(encoding="utf-8"))
+    n = len(original["timeline"])
+    t.check(r.err == summary_of(5, SIGMA_JSONL, "timesketch_jsonl", into=INTO) + "\n", "summary", r)
+    t.check(doc["timeline"][:n] == original["timeline"] and len(doc["timeline"]) == n + 5,
+            "the document's own events first, then the new ones", r)
+    t.check({k: v for k, v in doc.items() if k != "timeline"} ==
+            {k: v for k, v in original.items() if k != "timeline"}, "nothing else changes", r)
+    t.golden("import_into.out", transcript([r]))
+    with tempfile.TemporaryDirectory() as tmp:
+        out = str(Path(tmp) / "incident.json")
+        # -o writes the same document and nothing to stdout; then import into it in place, twice.
+        w = t.run("import", "--from", "timesketch-jsonl", "--into", INTO, "-o", out, SIGMA_JSONL, expect=0)
+        t.check(w.out == "" and Path(out).read_text(encoding="utf-8") == r.out, "-o FILE", w)
+        again = t.run("import", "--from", "timesketch", "--into", out, "-o", out, SIGMA_JSONL, expect=0)
+        t.check(again.err == summary_of(0, SIGMA_JSONL, "timesketch_jsonl", duplicates=5, into=out) + "\n"
+                and Path(out).read_text(encoding="utf-8") == r.out, "re-importing changes nothing", again)
+        more = t.run("import", "--from", "plaso", "--into", out, "-o", out, L2TCSV, expect=0)
+        final = json.loads(Path(out).read_text(encoding="utf-8"))
+        t.check(len(final["timeline"]) == n + 5 + 19 and final["timeline"][:n + 5] == doc["timeline"],
+                "a second timeline is added after the first", more)
+        t.check(os.listdir(tmp) == ["incident.json"], "no temporary file is left behind")
+        # Standard input as the document.
+        s = t.run("import", "--from", "timesketch-jsonl", "--into", "-", SIGMA_JSONL, stdin=INTO, expect=0)
+        t.check(s.out == r.out, "--into -", s)
+
+
+@case("import_options")
+def _(t):
+    _, base = imported(t, "--from", "plaso", L2TCSV)
+    events = base["timeline"]
+    source = events[0]["source"]
+    t.check(len({e["source"] for e in events}) > 1, "the sample has several sources")
+    # Ids are made from the (corrected) time too, so events are matched by everything else
+    # (events alike but for the time are matched in time order: an offset keeps their order).
+    def times_by_content(timeline):
+        out = {}
+        for e in timeline:
+            content = json.dumps({k: v for k, v in e.items() if k not in ("id", "time")}, sort_keys=True)
+            out.setdefault(content, []).append(utc_seconds(e["time"]))
+        return {k: sorted(v) for k, v in out.items()}
+    base_times = times_by_content(events)
+    for offset, seconds in (("+00:05:00", 300), ("-00:05", -300), ("+1:00:01", 3601)):
+        r, shifted = imported(t, "--from", "plaso", f"--offset={source}={offset}", L2TCSV)
+        shifted_times = times_by_content(shifted["timeline"])
+        t.check(set(shifted_times) == set(base_times), "the same events", r)
+        for content, times in base_times.items():
+            delta = seconds if json.loads(content)["source"] == source else 0
+            t.check(shifted_times[content] == [x + delta for x in times],
+                    f"--offset {offset} moves only {source} events, by {seconds} s: {content}", r)
+        times = [utc_seconds(e["time"]) for e in shifted["timeline"]]
+        t.check(times == sorted(times), "still in time order", r)
+    r, doc = imported(t, "--from", "timesketch", "--source", "edr", "--type", "attacker_activity",
+                      "--id-prefix", "edr", SIGMA_CSV)
+    t.check({e["source"] for e in doc["timeline"]} == {"edr"}
+            and {e["type"] for e in doc["timeline"]} == {"attacker_activity"}
+            and all(e["id"].startswith("edr") for e in doc["timeline"]), "--source, --type, --id-prefix", r)
+    csv = (b"message,DT,timestamp_desc\n"
+           b"beacon,2024-01-15 10:00:00,Event Recorded\n"
+           b"beacon,2024-01-15 10:00:30,Event Recorded\n")
+    r, doc = imported(t, "--from", "timesketch-csv", "--column", "datetime=DT", "--time-zone",
+                      "Europe/Berlin", "-", stdin=csv)
+    t.check([e["time"][:19] for e in doc["timeline"]] == ["2024-01-15T09:00:00", "2024-01-15T09:00:30"],
+            "--column and --time-zone", r)
+    r, doc = imported(t, "--from", "timesketch-csv", "--column", "datetime=DT", "--dedupe", "60", "-",
+                      stdin=csv)
+    t.check(len(doc["timeline"]) == 1 and "1 duplicate)" in r.err, "--dedupe merges near repeats", r)
+    csv = b"message,datetime,timestamp_desc\nx,2024-01-15 10:00:00 IST,Event Recorded\n"
+    r, doc = imported(t, "--from", "timesketch-csv", "--zone", "IST=+01:00", "-", stdin=csv)
+    t.check(doc["timeline"][0]["time"].startswith("2024-01-15T09:00:00"), "--zone", r)
+    # --options FILE: the JSON form; the flags override it.
+    with tempfile.TemporaryDirectory() as tmp:
+        options = Path(tmp) / "options.json"
+        options.write_text(json.dumps({"source": "fw", "offsets": {"fw": "+00:05:00"},
+                                       "event_type": "alert"}), encoding="utf-8")
+        r, doc = imported(t, "--from", "timesketch", "--options", str(options), SIGMA_CSV)
+        t.check([e["time"] for e in doc["timeline"]][0] == "2015-07-24T19:06:01Z"
+                and {(e["source"], e["type"]) for e in doc["timeline"]} == {("fw", "alert")},
+                "--options", r)
+        r, doc = imported(t, "--from", "timesketch", "--options", str(options), "--type", "detection",
+                          "--offset", "fw=+00:10:00", SIGMA_CSV)
+        t.check([e["time"] for e in doc["timeline"]][0] == "2015-07-24T19:11:01Z"
+                and {(e["source"], e["type"]) for e in doc["timeline"]} == {("fw", "detection")},
+                "the flags override --options", r)
+        s = t.run("import", "--from", "timesketch", "--options", "-", "-", stdin=str(options), expect=2)
+        t.check("can be read only once" in s.err, "--options - and FILE -", s)
+
+
+@case("import_errors")
+def _(t):
+    """Exit 2, nothing on stdout, one line on stderr that says what is wrong."""
+    runs = [
+        ["import", "--from", "timesketch", "--strict", INVALID_CSV],
+        ["import", "--from", "plaso", "--offset", "syslog=5min", L2TCSV],
+        ["import", "--from", "plaso", "--offset", "+00:05:00", L2TCSV],
+        ["import", "--from", "plaso", "--offset", "syslog=+00:65", L2TCSV],
+        ["import", "--from", "plaso", f"{TIMELINES}/plaso/no-such-file.log"],
+        ["import", "--from", "plaso", TIMELINES],
+        ["import", L2TCSV],
+        ["import", "--from", "csv", L2TCSV],
+        ["import", "--from", "plaso"],
+        ["import", "--from", "plaso", L2TCSV, DYNAMIC],
+        ["import", "--from", "plaso", "--dedupe=-1", L2TCSV],
+        ["import", "--from", "plaso", "--dedupe", "soon", L2TCSV],
+        ["import", "--from", "plaso", "--time-zone", "Mars/Olympus_Mons", L2TCSV],
+        ["import", "--from", "plaso", "--zone", "IST", L2TCSV],
+        ["import", "--from", "plaso", "--type", "explosion", L2TCSV],
+        ["import", "--from", "plaso", "--into", cli_data("no-such-file.json"), L2TCSV],
+        ["import", "--from", "plaso", "--into", cli_data("truncated.json"), L2TCSV],
+        ["import", "--from", "plaso", "--into", "-", "-"],
+        ["import", "--from", "plaso", "--options", cli_data("truncated.json"), L2TCSV],
+        ["import", "--from", "plaso", "--options", cli_data("policy.json"), L2TCSV],
+        ["import", "--from", "plaso", "--options", cli_data("no-such-file.json"), L2TCSV],
+        ["import", "--from", "plaso-l2tcsv", SIGMA_CSV],
+        ["import", "--from", "plaso", "-o", "no-such-dir/out.json", L2TCSV],
+    ]
+    results = []
+    for args in runs:
+        r = t.run(*args, expect=2)
+        t.check(r.out == "", "nothing on stdout", r)
+        t.check(r.err.startswith("postmortem: ") and r.err.count("\n") == 1, "one line on stderr", r)
+        results.append(r)
+    t.check("line " in results[0].err and "1234 19:01:01" in results[0].err
+            and results[0].err.startswith(f"postmortem: {INVALID_CSV} (read as timesketch_csv): "),
+            "a strict failure names the file, the line and the value", results[0])
+    t.check("see 'postmortem import --help'" in results[1].err, "usage errors point at the help", results[1])
+    t.golden("import_errors.txt", transcript(results))
+
+
+@case("import_escaping")
+def _(t):
+    """Attacker-written rows (ESC sequences, bidi overrides, newlines) are escaped in the summary
+    and kept as the same characters in the document."""
+    with tempfile.TemporaryDirectory() as tmp:
+        name = "evil\x1b[2J\u202e.csv"
+        (Path(tmp) / name).write_text(
+            "message,datetime,timestamp_desc\n"
+            "\"pwn\x1b]0;title\x07\u202eed\nline\",2024-01-15T10:00:00+00:00,Event Recorded\n"
+            "bad,\x1b[31mnot a date\u202e,Event Recorded\n", encoding="utf-8")
+        r, doc = imported(t, "--from", "timesketch", name, cwd=tmp)
+        # run() already asserted that no raw control or bidi character reached the output.
+        t.check(doc["timeline"][0]["description"] == "pwn\x1b]0;title\x07\u202eed\nline",
+                "the document keeps the text", r)
+        t.check("\\u202e" in r.out and "\\u001b" in r.out, "JSON escapes", r)
+        lines = r.err.splitlines()
+        t.check(len(lines) == 2 and lines[0].startswith("imported 1 event from evil\\x1b[2J\\u202e.csv ")
+                and lines[1].startswith("evil\\x1b[2J\\u202e.csv:4:") and "\\x1b[31mnot a date\\u202e" in lines[1],
+                "file names and skipped rows are escaped on stderr", r)
+
+
+@case("import_progress")
+def _(t):
+    """A progress bar on stderr only for a large file when stderr is a terminal."""
+    try:
+        import pty
+    except ImportError:
+        raise SystemExit(SKIP)
+    with tempfile.TemporaryDirectory() as tmp:
+        big = Path(tmp) / "big.csv"
+        row = "event number {},2024-01-15T10:{:02d}:{:02d}+00:00,Event Recorded," + "x" * 60 + "\n"
+        with big.open("w", encoding="utf-8") as f:
+            f.write("message,datetime,timestamp_desc,padding\n")
+            for i in range(100_000):
+                f.write(row.format(i, i // 60 % 60, i % 60))
+        t.check(big.stat().st_size > 9 << 20, "the file is large enough for a progress bar")
+        master, slave = pty.openpty()
+        p = subprocess.Popen([t.cli, "import", "--from", "timesketch", str(big)], stdin=subprocess.DEVNULL,
+                             stdout=subprocess.DEVNULL, stderr=slave, cwd=tmp, env=t.env())
+        os.close(slave)
+        chunks = []
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+        os.close(master)
+        t.check(p.wait(timeout=120) == 0, "exit 0")
+        err = b"".join(chunks).decode("utf-8")
+        t.check("importing [" in err and "100%" in err and "\r" in err, f"a progress bar: {err[:200]!r}")
+        t.check(err.rstrip().endswith("(0 skipped, 0 duplicates)"), f"then the summary: {err[-200:]!r}")
+        r = t.run("import", "--from", "timesketch", str(big), cwd=tmp, expect=0, stdout=subprocess.DEVNULL)
+        t.check(r.err == summary_of(100_000, str(big), "timesketch_csv") + "\n", "no bar into a pipe", r)
+
+
+@case("help_import")
+def _(t):
+    r = t.run("import", "--help", expect=0)
+    for word in ("--from", "--into", "--options", "--offset", "--time-zone", "--zone", "--source", "--dedupe",
+                 "--type", "--id-prefix", "--column", "--strict", "--output", "timesketch", "plaso",
+                 "Exit status", "Examples:", "'-'"):
+        t.check(word in r.out, f"import --help mentions {word}", r)
+    t.check(all(len(line) <= 90 for line in r.out.splitlines()), "help lines fit a terminal", r)
+    t.check(t.run("help", "import", expect=0).out == r.out, "help import")
+    t.check("  import " in t.run("--help", expect=0).out, "the command list has import")
+    t.golden("help_import.out", r.out)
 
 
 # --- Driver -----------------------------------------------------------------------------------

@@ -7,9 +7,13 @@ Python bindings (ctypes, standard library only) for the C library ``libpostmorte
     with pm.Document.load("incident.json") as doc:
         for f in doc.validate():
             print(f.code, f.severity, f.path, f.message)
+        print(doc.metrics()["dwell_time"]["duration"])      # e.g. PT1H22M50S
 
     for f in pm.check_file("draft.json"):   # unparsable files become PM100 / PM101
         print(f.code, f.message)
+
+    doc, report = pm.import_file("l2tcsv.log", "plaso_l2tcsv")   # a forensic timeline
+    print(report["imported"], "events,", report["skipped"], "rows skipped")
 
 The library is found through ``PM_LIBRARY`` (its full path), ``PM_LIBRARY_PATH`` (its
 directory), the package's own ``_lib/`` folder, then the system; it is loaded on first use.
@@ -17,13 +21,18 @@ Every failure raises a subclass of :class:`postmortem.Error`.
 """
 
 from ._api import (
+    IMPORT_FORMATS,
+    METRIC_NAMES,
     SEVERITIES,
     Document,
     Finding,
+    Metrics,
     Policy,
     abi_version,
     check_file,
     check_text,
+    import_file,
+    import_timeline,
     library_path,
     version,
     version_number,
@@ -46,14 +55,16 @@ from ._lib import ABI_VERSION
 from ._version import __version__
 
 # Show the public classes as postmortem.X (tracebacks, repr, pickling), not postmortem._api.X.
-for _cls in (Document, Finding, Policy, Error, FileError, FormatError, InvalidArgumentError,
-             LibraryMismatch, LibraryNotFound, LimitError, NotFoundError, OutOfMemoryError,
-             ParseError, PolicyError, VersionError):
+for _cls in (Document, Finding, Metrics, Policy, Error, FileError, FormatError,
+             InvalidArgumentError, LibraryMismatch, LibraryNotFound, LimitError, NotFoundError,
+             OutOfMemoryError, ParseError, PolicyError, VersionError):
     _cls.__module__ = __name__
 del _cls
 
 __all__ = [
     "ABI_VERSION",
+    "IMPORT_FORMATS",
+    "METRIC_NAMES",
     "SEVERITIES",
     "Document",
     "Error",
@@ -64,6 +75,7 @@ __all__ = [
     "LibraryMismatch",
     "LibraryNotFound",
     "LimitError",
+    "Metrics",
     "NotFoundError",
     "OutOfMemoryError",
     "ParseError",
@@ -74,6 +86,8 @@ __all__ = [
     "abi_version",
     "check_file",
     "check_text",
+    "import_file",
+    "import_timeline",
     "library_path",
     "version",
     "version_number",

@@ -7,14 +7,17 @@ import os
 from contextlib import contextmanager
 from ctypes import byref
 from dataclasses import dataclass
-from typing import Any, Dict, Iterator, List, Literal, Mapping, Optional, Union
+from datetime import timedelta
+from typing import Any, Dict, Iterator, List, Literal, Mapping, Optional, Tuple, Union
 
 from . import _lib
 from ._errors import (
+    PM_EFORMAT,
     PM_EIO,
     PM_ERROR,
     Error,
     FileError,
+    FormatError,
     LimitError,
     ParseError,
     VersionError,
@@ -148,6 +151,33 @@ class Finding:
         if self.hint is not None:
             d["hint"] = self.hint
         return d
+
+
+# --------------------------------------------------------------------------------------
+# Metrics
+
+#: The lifecycle metrics, in the order docs/metrics.md lists them.
+METRIC_NAMES = ("dwell_time", "time_to_report", "time_to_contain", "time_to_eradicate",
+                "time_to_recover", "total_duration")
+
+
+class Metrics(dict):  # type: ignore[type-arg]
+    """What :meth:`Document.metrics` returns: a plain ``dict`` of the library's metrics JSON
+    (docs/metrics.md), with the members ``milestones``, ``metrics``, ``events``, ``types``,
+    ``assets``, ``key_moments``, ``gaps`` and ``gap_threshold_hours``.
+
+    A value that cannot be known is an absent key, never ``None`` or zero. As a shortcut, a
+    metric's name indexes ``metrics``: ``m["dwell_time"]`` is ``m["metrics"]["dwell_time"]``
+    (``{"seconds": 4970, "duration": "PT1H22M50S", "from": "started_at", ...}``) and raises
+    ``KeyError`` when that metric is unknown.
+    """
+
+    def __missing__(self, key: str) -> Any:
+        if key in METRIC_NAMES:
+            metrics = dict.get(self, "metrics")
+            if isinstance(metrics, dict) and key in metrics:
+                return metrics[key]
+        raise KeyError(key)
 
 
 def _severity_name(value: int) -> Severity:
@@ -286,6 +316,260 @@ class Document(Handle):
                 return lib.call_string(lib.pm_findings_to_json, findings)
             finally:
                 lib.pm_findings_free(findings)
+
+    def metrics(self, policy: PolicyLike = None) -> Metrics:
+        """The lifecycle metrics and the timeline breakdown (docs/metrics.md): milestones
+        (explicit or derived from the timeline), dwell time, time to report, contain,
+        eradicate and recover, total duration, per event type and per asset spans, key
+        moments, and the quiet gaps longer than the policy's ``max_gap_hours``.
+
+        >>> m = doc.metrics()                                    # doctest: +SKIP
+        >>> m["metrics"]["dwell_time"]["duration"], m["dwell_time"]["seconds"]  # doctest: +SKIP
+        ('PT1H22M50S', 4970)
+
+        :param policy: supplies ``thresholds.max_gap_hours`` (default 24); the result does
+            not depend on ``as_of``.
+        :return: a :class:`Metrics` (a dict); unknown values are absent keys.
+        :raises PolicyError: a dict policy that is not valid.
+        """
+        return Metrics(json.loads(self.metrics_json(policy)))
+
+    def metrics_json(self, policy: PolicyLike = None) -> str:
+        """Like :meth:`metrics`, as the library's compact JSON text."""
+        lib = _lib.lib()
+        with self._borrow() as doc, _policy_handle(policy) as pol:
+            return lib.call_string(lib.pm_metrics, doc, pol)
+
+    def import_timeline(self, data: Text, format: str, *, strict: bool = False,
+                        source: Optional[str] = None,
+                        offsets: Optional[Mapping[str, Union[str, timedelta]]] = None,
+                        time_zone: Optional[str] = None,
+                        zone_abbreviations: Optional[Mapping[str, str]] = None,
+                        dedupe_seconds: Union[float, timedelta, None] = None,
+                        event_type: Optional[str] = None, id_prefix: Optional[str] = None,
+                        columns: Optional[Mapping[str, str]] = None,
+                        min_time: Optional[str] = None,
+                        max_time: Optional[str] = None) -> Dict[str, Any]:
+        """Appends the events of a forensic timeline to this document's timeline (after
+        its own events, in time order) and returns the import report. Rows that repeat an
+        event already there are counted as ``duplicates``, so importing a file twice adds
+        nothing the second time. All or nothing: on failure the document is unchanged.
+
+        The arguments are those of :func:`import_timeline`. This changes the document:
+        calls on it from other threads wait until the import is done.
+
+        :return: the report, e.g. ``{"format": "plaso_l2tcsv", "rows": 19, "imported": 19,
+            "skipped": 0, "duplicates": 0, "problems": []}``.
+        :raises FormatError, InvalidArgumentError: as :func:`import_timeline`.
+        """
+        options = _import_options(strict, source, offsets, time_zone, zone_abbreviations,
+                                  dedupe_seconds, event_type, id_prefix, columns, min_time,
+                                  max_time)
+        return _import(_utf8(data, "timeline data"), _import_format(format), options, self)[1]
+
+    def import_file(self, path: PathLike, format: str, *, strict: bool = False,
+                    source: Optional[str] = None,
+                    offsets: Optional[Mapping[str, Union[str, timedelta]]] = None,
+                    time_zone: Optional[str] = None,
+                    zone_abbreviations: Optional[Mapping[str, str]] = None,
+                    dedupe_seconds: Union[float, timedelta, None] = None,
+                    event_type: Optional[str] = None, id_prefix: Optional[str] = None,
+                    columns: Optional[Mapping[str, str]] = None,
+                    min_time: Optional[str] = None,
+                    max_time: Optional[str] = None) -> Dict[str, Any]:
+        """Like :meth:`import_timeline`, reading the timeline from a file.
+
+        :raises FileError: the file cannot be read.
+        :raises FormatError: as :func:`import_timeline`; the message starts with the path.
+        """
+        options = _import_options(strict, source, offsets, time_zone, zone_abbreviations,
+                                  dedupe_seconds, event_type, id_prefix, columns, min_time,
+                                  max_time)
+        fmt = _import_format(format)
+        return _import_from_file(path, fmt, options, self)[1]
+
+
+# --------------------------------------------------------------------------------------
+# Import
+
+#: The timeline formats :func:`import_timeline` reads, in the order of the C constants
+#: PM_IMPORT_TIMESKETCH_CSV (1), _TIMESKETCH_JSONL (2), _PLASO_L2TCSV (3), _PLASO_DYNAMIC (4).
+IMPORT_FORMATS = ("timesketch_csv", "timesketch_jsonl", "plaso_l2tcsv", "plaso_dynamic")
+
+
+def _import_format(name: str) -> int:
+    """The PM_IMPORT_* constant of a format name."""
+    if not isinstance(name, str):
+        raise TypeError(f"format must be a str, not {type(name).__name__}")
+    try:
+        return IMPORT_FORMATS.index(name) + 1
+    except ValueError:
+        names = ", ".join(repr(n) for n in IMPORT_FORMATS)
+        raise FormatError(PM_EFORMAT, f"unknown timeline format {name!r}; "
+                                      f"use one of {names}") from None
+
+
+def _offset_text(value: Union[str, timedelta], source: str) -> str:
+    """A clock offset as the library reads it: ``+HH:MM:SS`` (a timedelta is converted)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, timedelta):
+        micros = (value.days * 86400 + value.seconds) * 1_000_000 + value.microseconds
+        sign = "-" if micros < 0 else "+"
+        seconds, fraction = divmod(abs(micros), 1_000_000)
+        text = f"{sign}{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+        return text + (f".{fraction:06d}" if fraction else "")
+    raise TypeError(f"offsets[{source!r}] must be a str such as '+00:05:00' or a "
+                    f"datetime.timedelta, not {type(value).__name__}")
+
+
+def _import_options(strict: bool, source: Optional[str],
+                    offsets: Optional[Mapping[str, Union[str, timedelta]]],
+                    time_zone: Optional[str], zone_abbreviations: Optional[Mapping[str, str]],
+                    dedupe_seconds: Union[float, timedelta, None], event_type: Optional[str],
+                    id_prefix: Optional[str], columns: Optional[Mapping[str, str]],
+                    min_time: Optional[str], max_time: Optional[str]) -> Optional[bytes]:
+    """The options as the C API's ``options_json``: only the members given (None when
+    none is), so the library's defaults apply to the rest. The library checks the values."""
+    options: Dict[str, Any] = {}
+    if strict:
+        options["strict"] = True
+    if source is not None:
+        options["source"] = source
+    if offsets is not None:
+        if not isinstance(offsets, Mapping):
+            raise TypeError(f"offsets must be a mapping, not {type(offsets).__name__}")
+        options["offsets"] = {k: _offset_text(v, k) for k, v in offsets.items()}
+    if time_zone is not None:
+        options["time_zone"] = time_zone
+    if zone_abbreviations is not None:
+        options["zone_abbreviations"] = dict(zone_abbreviations)
+    if dedupe_seconds is not None:
+        options["dedupe_seconds"] = (dedupe_seconds.total_seconds()
+                                     if isinstance(dedupe_seconds, timedelta) else dedupe_seconds)
+    if event_type is not None:
+        options["event_type"] = event_type
+    if id_prefix is not None:
+        options["id_prefix"] = id_prefix
+    if columns is not None:
+        options["columns"] = dict(columns)
+    if min_time is not None:
+        options["min_time"] = min_time
+    if max_time is not None:
+        options["max_time"] = max_time
+    if not options:
+        return None
+    return json.dumps(options, allow_nan=False).encode("utf-8")
+
+
+def _import(data: bytes, fmt: int, options: Optional[bytes],
+            into: Optional[Document]) -> Tuple[Document, Dict[str, Any]]:
+    """pm_import_with_report: into a new document, or appended to ``into``."""
+    lib = _lib.lib()
+    if into is not None:
+        with into._borrow_exclusive() as doc:
+            handle = DocHandle(doc.value)  # the C call appends in place: the handle stays
+            report = lib.call_string(lib.pm_import_with_report, byref(handle), fmt, data,
+                                     len(data), options)
+        return into, json.loads(report)
+    handle = DocHandle()
+    try:
+        report = lib.call_string(lib.pm_import_with_report, byref(handle), fmt, data, len(data),
+                                 options)
+    except BaseException:
+        if handle:  # the import succeeded but its report could not be read
+            lib.pm_doc_free(handle)
+        raise
+    return Document(handle), json.loads(report)
+
+
+def _import_from_file(path: PathLike, fmt: int, options: Optional[bytes],
+                      into: Optional[Document]) -> Tuple[Document, Dict[str, Any]]:
+    data = _read_file(path)
+    try:
+        return _import(data, fmt, options, into)
+    except FormatError as e:  # the data is not that format, or a strict-mode row: say which file
+        raise FormatError(e.code, f"{os.fsdecode(os.fspath(path))}: {e.message}") from None
+
+
+def import_timeline(data: Text, format: str, *, strict: bool = False,
+                    source: Optional[str] = None,
+                    offsets: Optional[Mapping[str, Union[str, timedelta]]] = None,
+                    time_zone: Optional[str] = None,
+                    zone_abbreviations: Optional[Mapping[str, str]] = None,
+                    dedupe_seconds: Union[float, timedelta, None] = None,
+                    event_type: Optional[str] = None, id_prefix: Optional[str] = None,
+                    columns: Optional[Mapping[str, str]] = None,
+                    min_time: Optional[str] = None,
+                    max_time: Optional[str] = None) -> Tuple[Document, Dict[str, Any]]:
+    """Imports a forensic timeline into a new document.
+
+    The document has ``schema``, a skeleton ``incident`` (an ``id`` and a ``title`` to
+    complete) and one timeline event per row: its UTC time, a description (the row's
+    message), a source, a deterministic id, and the row's other columns as ``x_`` members.
+    docs/import.md describes the column mappings and every option. To add the events to a
+    document you have, use :meth:`Document.import_timeline`.
+
+    >>> doc, report = import_timeline(csv_text, "timesketch_csv")   # doctest: +SKIP
+    >>> report["imported"], report["skipped"]                       # doctest: +SKIP
+    (3, 1)
+
+    :param data: the timeline, as ``str`` or UTF-8 bytes.
+    :param format: ``"timesketch_csv"``, ``"timesketch_jsonl"``, ``"plaso_l2tcsv"`` or
+        ``"plaso_dynamic"`` (:data:`IMPORT_FORMATS`).
+    :param strict: fail on the first row that cannot be read (:class:`FormatError`, with
+        its line and column) instead of skipping it and counting it in the report.
+    :param source: the ``source`` of every event; by default taken from the row.
+    :param offsets: clock corrections per event source, added to every time from that
+        source: ``{"syslog": "+00:05:00"}`` (or a :class:`datetime.timedelta`) moves a
+        clock that runs five minutes slow to true time.
+    :param time_zone: zone of times written without an offset: an IANA name
+        (``"Europe/Berlin"``), an abbreviation (``"CET"``) or an offset (``"+05:30"``).
+        The default is UTC.
+    :param zone_abbreviations: additions to and overrides of the abbreviation table, e.g.
+        ``{"IST": "+01:00"}``.
+    :param dedupe_seconds: also merge events with the same source and description whose
+        times differ by at most this many seconds (exact repeats are always merged).
+    :param event_type: the ``type`` of every event (default ``"other"``).
+    :param id_prefix: the start of every generated id (default ``"ts"`` or ``"plaso"``).
+    :param columns: column names to use instead of the format's own, e.g.
+        ``{"datetime": "DT"}``.
+    :param min_time, max_time: RFC 3339 timestamps; times outside the range are
+        unreadable rows (defaults: 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z).
+    :return: ``(document, report)``. The report is a dict: ``format``, ``rows`` (data rows
+        read), ``imported``, ``skipped``, ``duplicates``, and ``problems``, the first rows
+        that could not be read as ``{"line", "column", "field", "message"}``.
+    :raises FormatError: an unknown format name, data not in that format (no header, a
+        mandatory column missing), or in strict mode an unreadable row.
+    :raises InvalidArgumentError: an option the library does not accept (the message
+        names it), e.g. an unknown time zone.
+    """
+    options = _import_options(strict, source, offsets, time_zone, zone_abbreviations,
+                              dedupe_seconds, event_type, id_prefix, columns, min_time, max_time)
+    return _import(_utf8(data, "timeline data"), _import_format(format), options, None)
+
+
+def import_file(path: PathLike, format: str, *, strict: bool = False,
+                source: Optional[str] = None,
+                offsets: Optional[Mapping[str, Union[str, timedelta]]] = None,
+                time_zone: Optional[str] = None,
+                zone_abbreviations: Optional[Mapping[str, str]] = None,
+                dedupe_seconds: Union[float, timedelta, None] = None,
+                event_type: Optional[str] = None, id_prefix: Optional[str] = None,
+                columns: Optional[Mapping[str, str]] = None,
+                min_time: Optional[str] = None,
+                max_time: Optional[str] = None) -> Tuple[Document, Dict[str, Any]]:
+    """Like :func:`import_timeline`, reading the timeline from a file.
+
+    >>> doc, report = import_file("l2tcsv.log", "plaso_l2tcsv")   # doctest: +SKIP
+
+    :raises FileError: the file cannot be read.
+    :raises FormatError: as :func:`import_timeline`; the message starts with the path.
+    """
+    options = _import_options(strict, source, offsets, time_zone, zone_abbreviations,
+                              dedupe_seconds, event_type, id_prefix, columns, min_time, max_time)
+    fmt = _import_format(format)
+    return _import_from_file(path, fmt, options, None)
 
 
 # --------------------------------------------------------------------------------------

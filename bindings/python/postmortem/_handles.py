@@ -20,7 +20,10 @@ class Handle:
     handle if the object is dropped without being closed. Every use goes through
     :meth:`_borrow`, which counts users, so a ``close()`` from another thread while a call
     is running defers the free until that call returns, instead of freeing memory in use.
-    Passing an object to a raw C function (``_as_parameter_``) is not counted.
+    A call that changes the C object (an import into a document) uses
+    :meth:`_borrow_exclusive` instead: it waits until no other call uses the handle, and
+    new calls wait until it is done. Passing an object to a raw C function
+    (``_as_parameter_``) is not counted.
     """
 
     _kind: ClassVar[str] = "handle"
@@ -30,7 +33,10 @@ class Handle:
             raise InvalidArgumentError(PM_EINVALID, f"cannot wrap a NULL {self._kind}")
         self._handle = handle
         self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)  # notified when a borrow ends
         self._users = 0
+        self._writer = False  # an exclusive borrow is running
+        self._writers_waiting = 0  # exclusive borrows waiting: new borrows let them go first
         self._closed = False
         self._finalizer = weakref.finalize(self, free, handle)
 
@@ -46,6 +52,7 @@ class Handle:
                 return
             self._closed = True
             free_now = self._users == 0
+            self._idle.notify_all()  # borrows waiting for a writer now fail at once
         if free_now:
             self._finalizer()
 
@@ -54,19 +61,51 @@ class Handle:
 
     @contextmanager
     def _borrow(self) -> Iterator[c_void_p]:
-        """The handle, kept alive for the duration of the ``with`` block."""
+        """The handle, kept alive for the duration of the ``with`` block, for calls that
+        only read the C object (many may run at once)."""
         with self._lock:
+            while (self._writer or self._writers_waiting) and not self._closed:
+                self._idle.wait()
             if self._closed:
                 raise self._closed_error()
             self._users += 1
         try:
             yield self._handle
         finally:
-            with self._lock:
-                self._users -= 1
-                free_now = self._closed and self._users == 0
-            if free_now:
-                self._finalizer()
+            self._release(exclusive=False)
+
+    @contextmanager
+    def _borrow_exclusive(self) -> Iterator[c_void_p]:
+        """The handle, for a call that changes the C object: waits until no other borrow
+        is running, and keeps new ones waiting from the moment it starts waiting until the
+        ``with`` block ends (so a stream of readers cannot starve it). Must not be entered
+        by a thread that already borrows this handle (it would wait for itself)."""
+        with self._lock:
+            self._writers_waiting += 1
+            try:
+                while (self._writer or self._users > 0) and not self._closed:
+                    self._idle.wait()
+            finally:
+                self._writers_waiting -= 1
+            if self._closed:
+                self._idle.notify_all()
+                raise self._closed_error()
+            self._writer = True
+            self._users += 1
+        try:
+            yield self._handle
+        finally:
+            self._release(exclusive=True)
+
+    def _release(self, exclusive: bool) -> None:
+        with self._lock:
+            self._users -= 1
+            if exclusive:
+                self._writer = False
+            free_now = self._closed and self._users == 0
+            self._idle.notify_all()
+        if free_now:
+            self._finalizer()
 
     @property
     def _as_parameter_(self) -> c_void_p:

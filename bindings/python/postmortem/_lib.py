@@ -170,6 +170,19 @@ _FUNCS: List[Decl] = [
     ("pm_findings_to_json", [POINTER(OwnedStr), POINTER(c_size_t), FindingsHandle], c_int, _check),
     # void pm_findings_free(pm_findings *findings);
     ("pm_findings_free", [FindingsHandle], None, None),
+    # int pm_metrics(char **out, size_t *out_len, const pm_doc *doc, const pm_policy *policy);
+    ("pm_metrics", [POINTER(OwnedStr), POINTER(c_size_t), DocHandle, PolicyHandle], c_int, _check),
+    # int pm_import(pm_doc **out, int format, const char *data, size_t len,
+    #               const char *options_json);
+    ("pm_import", [POINTER(DocHandle), c_int, c_char_p, c_size_t, c_char_p], c_int, _check),
+    # int pm_import_into(pm_doc *doc, int format, const char *data, size_t len,
+    #                    const char *options_json);
+    ("pm_import_into", [DocHandle, c_int, c_char_p, c_size_t, c_char_p], c_int, _check),
+    # int pm_import_with_report(char **report, size_t *report_len, pm_doc **doc, int format,
+    #                           const char *data, size_t len, const char *options_json);
+    ("pm_import_with_report",
+     [POINTER(OwnedStr), POINTER(c_size_t), POINTER(DocHandle), c_int, c_char_p, c_size_t,
+      c_char_p], c_int, _check),
 ]
 
 

@@ -1,0 +1,20 @@
+// Lifecycle metrics: pm_metrics.
+#include "capi.hpp"
+
+#include <postmortem/metrics.hpp>
+
+using postmortem::capi::give_string;
+using postmortem::capi::guard;
+using postmortem::capi::policy_or_default;
+using postmortem::capi::require;
+
+int pm_metrics(char **out, size_t *out_len, const pm_doc *doc, const pm_policy *policy) {
+  if (out != nullptr) *out = nullptr;
+  if (out_len != nullptr) *out_len = 0;
+  return guard([&] {
+    require(out, "pm_metrics", "out");
+    require(doc, "pm_metrics", "doc");
+    const postmortem::Metrics m = postmortem::metrics(doc->impl, policy_or_default(policy));
+    give_string(out, out_len, postmortem::to_json(m, doc->impl));
+  });
+}
