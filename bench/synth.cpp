@@ -27,7 +27,79 @@ std::string iso(std::int64_t seconds) {
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", y, m, d, rem / 3600, rem / 60 % 60, rem % 60);
 }
 
+// One synthetic Timesketch event; the same sequence for a given seed whatever the format.
+struct SketchRow {
+  std::string message, datetime, desc, data_type, hostname, username;
+  std::int64_t micros;
+};
+
+template <class Fn> void sketch_rows(std::size_t rows, std::uint64_t seed, Fn &&emit) {
+  std::mt19937_64 rng(seed);
+  auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
+  constexpr const char *descs[] = {"Event Recorded", "Content Modification Time", "Creation Time", "Last Access Time"};
+  constexpr const char *types[] = {"windows:evtx:record", "fs:stat", "syslog:line", "windows:prefetch:execution"};
+  std::int64_t t = 0;
+  SketchRow row;
+  for (std::size_t i = 0; i < rows; ++i) {
+    t += 1 + static_cast<std::int64_t>(pick(10));
+    std::int64_t frac = static_cast<std::int64_t>(pick(1000000));
+    row.micros = (1704067200 + t) * 1000000 + frac;
+    std::string when = iso(t);
+    row.datetime = fmt::format("{}.{:06}+00:00", when.substr(0, 19), frac);
+    row.message = i % 8 == 0
+                      ? fmt::format(R"({} on host-{:03}: "cmd.exe /c whoami, net user" by svc_{} (pid {}))",
+                                    verbs[pick(std::size(verbs))], pick(50), pick(1000), pick(65536))
+                      : fmt::format("{} on host-{:03} by svc_{} (pid {})", verbs[pick(std::size(verbs))], pick(50),
+                                    pick(1000), pick(65536));
+    row.desc = descs[pick(std::size(descs))];
+    row.data_type = types[pick(std::size(types))];
+    row.hostname = fmt::format("host-{:03}.corp.example", pick(50));
+    row.username = fmt::format("CORP\\svc_{}", pick(1000));
+    emit(row);
+  }
+}
+
+std::string csv_quote(const std::string &s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + '"';
+}
+
+std::string json_quote(const std::string &s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + '"';
+}
+
 } // namespace
+
+std::string synthetic_timesketch_csv(std::size_t rows, std::uint64_t seed) {
+  std::string out = "\"message\",\"datetime\",\"timestamp_desc\",\"timestamp\",\"data_type\",\"hostname\",\"username\"\n";
+  out.reserve(rows * 210 + 128);
+  sketch_rows(rows, seed, [&](const SketchRow &r) {
+    out += fmt::format("{},{},{},\"{}\",{},{},{}\n", csv_quote(r.message), csv_quote(r.datetime), csv_quote(r.desc),
+                       r.micros, csv_quote(r.data_type), csv_quote(r.hostname), csv_quote(r.username));
+  });
+  return out;
+}
+
+std::string synthetic_timesketch_jsonl(std::size_t rows, std::uint64_t seed) {
+  std::string out;
+  out.reserve(rows * 230);
+  sketch_rows(rows, seed, [&](const SketchRow &r) {
+    out += fmt::format(R"({{"message":{},"datetime":{},"timestamp_desc":{},"timestamp":{},"data_type":{},"hostname":{},"username":{}}})",
+                       json_quote(r.message), json_quote(r.datetime), json_quote(r.desc), r.micros,
+                       json_quote(r.data_type), json_quote(r.hostname), json_quote(r.username));
+    out += '\n';
+  });
+  return out;
+}
 
 std::string synthetic_document(std::size_t events, std::uint64_t seed) {
   std::mt19937_64 rng(seed);
