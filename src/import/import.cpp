@@ -342,6 +342,18 @@ std::optional<std::int64_t> Core::repeat_or_record(std::uint64_t hash, const Eve
   return std::nullopt;
 }
 
+Event Core::new_event(const Timestamp &time, std::string_view description, std::string_view source,
+                      std::string_view timestamp_desc, std::size_t extra_members) const {
+  Event e;
+  e.time = time;
+  e.type = options_.event_type;
+  e.description.emplace(description);
+  e.source.emplace(source);
+  e.extra.reserve(extra_members);
+  if (!timestamp_desc.empty()) e.extra.emplace(timestamp_desc_key, timestamp_desc);
+  return e;
+}
+
 void Core::add(Event &&event) {
   const std::uint64_t hash = key_hash(text_or_empty(event.source), text_or_empty(event.description));
   if (auto earlier = repeat_or_record(hash, event, static_cast<std::int64_t>(kept_.size()))) {

@@ -159,6 +159,12 @@ public:
   /// whose name is the host's first DNS label; empty when none.
   std::string_view asset_for_host(std::string_view host) const;
 
+  /// A new event as every format starts it: the time, the row's message as description,
+  /// the source, the options' event type, room for `extra_members` x_ members, and
+  /// `x_timestamp_desc` when `timestamp_desc` is not empty.
+  Event new_event(const Timestamp &time, std::string_view description, std::string_view source,
+                  std::string_view timestamp_desc, std::size_t extra_members) const;
+
   /// Takes an event read from a row (time, description and source set): merges it into an
   /// earlier or existing event when it repeats one, else keeps it.
   void add(Event &&event);

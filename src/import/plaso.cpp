@@ -168,13 +168,7 @@ private:
       core_.problem(where(line, message_), "the message is empty");
       return;
     }
-    Event e;
-    e.time = *time;
-    e.type = core_.options().event_type;
-    e.description.emplace(message);
-    e.source.emplace(source);
-    e.extra.reserve(fields.size());
-    if (const auto desc = at(desc_); !desc.empty()) e.extra.emplace(Core::timestamp_desc_key, desc);
+    Event e = core_.new_event(*time, message, source, at(desc_), fields.size());
     for (std::size_t i = 0; i < fields.size(); ++i)
       if (!consumed_[i] && !plaso_value(fields[i]).empty()) e.extra.emplace(x_keys()[i], fields[i]);
     core_.add(std::move(e));

@@ -70,13 +70,7 @@ private:
       core_.problem(where(line, message_), "the message is empty");
       return;
     }
-    Event e;
-    e.time = *time;
-    e.type = core_.options().event_type;
-    e.description.emplace(message);
-    e.source.emplace(source);
-    e.extra.reserve(fields.size());
-    if (desc_ >= 0 && !at(desc_).empty()) e.extra.emplace(Core::timestamp_desc_key, at(desc_));
+    Event e = core_.new_event(*time, message, source, desc_ >= 0 ? at(desc_) : std::string_view(), fields.size());
     for (std::size_t i = 0; i < fields.size(); ++i)
       if (!consumed_[i] && !fields[i].empty()) e.extra.emplace(x_keys()[i], fields[i]);
     core_.add(std::move(e));
@@ -199,14 +193,9 @@ private:
       core_.problem({line, 0, message_}, message ? "the message is empty or not a string" : "no message");
       return;
     }
-    Event e;
-    e.time = *time;
-    e.type = core_.options().event_type;
-    e.description.emplace(text_);
-    e.source.emplace(source);
-    e.extra.reserve(object.size());
-    if (const json::value *desc = object.if_contains(desc_); desc && scalar_text(*desc, text_) && !text_.empty())
-      e.extra.emplace(Core::timestamp_desc_key, text_);
+    desc_text_.clear();
+    if (const json::value *desc = object.if_contains(desc_); desc && !scalar_text(*desc, desc_text_)) desc_text_.clear();
+    Event e = core_.new_event(*time, text_, source, desc_text_, object.size());
     for (auto &member : object) {
       const std::string_view key = member.key();
       if (key == message_ || key == datetime_ || key == timestamp_ || key == desc_) continue;
@@ -223,7 +212,7 @@ private:
   bool first_ = true;
   std::string_view message_, datetime_, timestamp_, desc_;
   std::array<std::string_view, source_columns.size()> sources_{};
-  std::string text_, key_;
+  std::string text_, desc_text_, key_;
 };
 
 } // namespace
