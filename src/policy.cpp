@@ -1,12 +1,14 @@
 #include <postmortem/policy.hpp>
 #include <postmortem/validate.hpp>
 
+#include "score/tables.hpp"
 #include "text.hpp"
 
 #include <boost/json/stream_parser.hpp>
 #include <boost/json/value.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 
 PM_BEGIN_NAMESPACE
@@ -41,7 +43,12 @@ constexpr ThresholdSetting threshold_settings[] = {
     {"duplicate_event_seconds", &Thresholds::duplicate_event_seconds, 0},
 };
 
-constexpr std::string_view top_level_members[] = {"as_of", "rules", "thresholds", "regulatory_deadlines", "limits"};
+constexpr std::string_view top_level_members[] = {"as_of", "rules", "thresholds", "regulatory_deadlines", "limits", "plan", "scoring"};
+
+// The plan's settings (docs/plan.md): `sla_days` per priority tier, in PriorityTier order.
+constexpr std::string_view plan_members[] = {"sla_days"};
+constexpr std::string_view tier_names[] = {"P1", "P2", "P3", "P4"};
+constexpr std::int64_t max_sla_days = 36'500; // a hundred years: beyond that a date is not a plan
 
 std::string did_you_mean(std::string_view word, std::span<const std::string_view> candidates) {
   auto s = detail::suggest(word, candidates);
@@ -88,6 +95,85 @@ void read_thresholds(Thresholds &thresholds, const json::value &v) {
     if (!n.is_number() || n.to_number<double>() < setting.min)
       policy_error(fmt::format("policy: /thresholds/{} must be a number >= {}", setting.name, setting.min));
     thresholds.*(setting.member) = n.to_number<double>();
+  }
+}
+
+void read_plan(PlanSettings &plan, const json::value &v) {
+  if (!v.is_object()) policy_error("policy: /plan must be an object such as {\"sla_days\": {\"P1\": 7}}");
+  for (const auto &kv : v.get_object()) {
+    std::string_view key = kv.key();
+    if (key != "sla_days") policy_error(fmt::format("policy: unknown member /plan/{}{}", key, did_you_mean(key, plan_members)));
+    if (!kv.value().is_object())
+      policy_error("policy: /plan/sla_days must be an object such as {\"P1\": 7, \"P2\": 30, \"P3\": 90, \"P4\": 180}");
+    for (const auto &tier : kv.value().get_object()) {
+      std::string_view name = tier.key();
+      auto it = std::ranges::find(tier_names, name);
+      if (it == std::end(tier_names)) {
+        std::string upper(name); // tier names are two characters: a wrong case is the likely slip
+        for (char &c : upper)
+          if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+        policy_error(fmt::format("policy: unknown tier /plan/sla_days/{}{}; the tiers are P1, P2, P3 and P4", name,
+                                 did_you_mean(upper, tier_names)));
+      }
+      const json::value &n = tier.value();
+      std::int64_t days = 0;
+      if (n.is_int64()) days = n.get_int64();
+      else if (n.is_uint64() && n.get_uint64() <= static_cast<std::uint64_t>(max_sla_days)) days = static_cast<std::int64_t>(n.get_uint64());
+      if (days <= 0 || days > max_sla_days)
+        policy_error(fmt::format("policy: /plan/sla_days/{} must be a whole number of days from 1 to {}", name, max_sla_days));
+      plan.sla_days[static_cast<std::size_t>(it - std::begin(tier_names))] = static_cast<std::int32_t>(days);
+    }
+  }
+}
+
+// `scoring`: overrides of the score tables (src/score/tables.hpp). Weights are finite and
+// >= 0 with a positive sum; tier bounds are within 0–100 and strictly decreasing, both
+// checked on the tables as merged with their defaults.
+void read_scoring(ScoringSettings &scoring, const json::value &v) {
+  if (!v.is_object()) policy_error("policy: /scoring must be an object such as {\"severity_weights\": {\"cvss\": 20}}");
+  static constexpr ScoringSettings::Table ScoringSettings::*members[] = {
+      &ScoringSettings::severity_weights, &ScoringSettings::severity_tiers, &ScoringSettings::priority_weights,
+      &ScoringSettings::priority_tiers, &ScoringSettings::quality_weights};
+  static_assert(std::size(members) == std::size(detail::scoring_tables));
+  std::vector<std::string_view> table_names;
+  for (const auto &t : detail::scoring_tables) table_names.push_back(t.member);
+  for (const auto &kv : v.get_object()) {
+    std::string_view key = kv.key();
+    auto t = std::ranges::find(detail::scoring_tables, key, &detail::ScoringTable::member);
+    if (t == std::end(detail::scoring_tables))
+      policy_error(fmt::format("policy: unknown member /scoring/{}{}", key, did_you_mean(key, table_names)));
+    if (!kv.value().is_object())
+      policy_error(fmt::format("policy: /scoring/{} must be an object of numbers such as {{\"{}\": {}}}", key,
+                               t->defaults.front().name, t->defaults.front().value));
+    std::vector<std::string_view> names;
+    for (const auto &d : t->defaults) names.push_back(d.name);
+    auto &table = scoring.*members[t - std::begin(detail::scoring_tables)];
+    for (const auto &entry : kv.value().get_object()) {
+      std::string_view name = entry.key();
+      if (std::ranges::find(names, name) == names.end())
+        policy_error(fmt::format("policy: unknown {} /scoring/{}/{}{}; the names are {}", t->tiers ? "tier" : "term", key, name,
+                                 did_you_mean(name, names), detail::quoted_list(names)));
+      const json::value &n = entry.value();
+      const double x = n.is_number() ? n.to_number<double>() : -1;
+      if (t->tiers ? !(x >= 0 && x <= 100) : !(x >= 0 && x <= 1e6))
+        policy_error(fmt::format("policy: /scoring/{}/{} must be a number {}", key, name,
+                                 t->tiers ? "from 0 to 100" : "from 0 to 1000000"));
+      table[std::string(name)] = x;
+    }
+    // The merged table must still make sense.
+    std::vector<double> merged;
+    for (const auto &d : t->defaults) {
+      auto it = table.find(d.name);
+      merged.push_back(it == table.end() ? d.value : it->second);
+    }
+    if (t->tiers) {
+      for (std::size_t i = 1; i < merged.size(); ++i)
+        if (!(merged[i] < merged[i - 1]))
+          policy_error(fmt::format("policy: /scoring/{}: the bound of \"{}\" ({}) must be below that of \"{}\" ({})", key,
+                                   t->defaults[i].name, merged[i], t->defaults[i - 1].name, merged[i - 1]));
+    } else if (std::ranges::all_of(merged, [](double w) { return w == 0; })) {
+      policy_error(fmt::format("policy: /scoring/{}: at least one weight must be above 0", key));
+    }
   }
 }
 
@@ -138,6 +224,10 @@ Policy Policy::parse(std::string_view text) {
       policy.regulatory_deadlines = read_deadlines(value);
     } else if (key == "limits") {
       read_limits(policy.limits, value);
+    } else if (key == "plan") {
+      read_plan(policy.plan, value);
+    } else if (key == "scoring") {
+      read_scoring(policy.scoring, value);
     } else if (key.substr(0, 2) != "x_") {
       policy_error(fmt::format("policy: unknown member \"{}\"{}", key, did_you_mean(key, top_level_members)));
     }

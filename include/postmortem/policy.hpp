@@ -12,7 +12,11 @@
  *                 "duplicate_event_seconds": 60},
  *  "regulatory_deadlines": {"GDPR": 72, "NIS2": 24},
  *  "limits": {"max_depth": 64, "max_document_bytes": 1073741824,
- *             "max_string_bytes": 16777216, "max_collection_size": 10000000}}
+ *             "max_string_bytes": 16777216, "max_collection_size": 10000000},
+ *  "plan": {"sla_days": {"P1": 7, "P2": 30, "P3": 90, "P4": 180}},
+ *  "scoring": {"severity_weights": {"cvss": 20}, "severity_tiers": {"critical": 80},
+ *              "priority_weights": {"impact": 40}, "priority_tiers": {"P1": 75},
+ *              "quality_weights": {"evidence": 5}}}
  * ```
  *
  * Thread-safety: a Policy is a plain value; concurrent reads are safe.
@@ -24,6 +28,7 @@
 #include <postmortem/error.hpp>
 #include <postmortem/time.hpp>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -61,6 +66,27 @@ struct Thresholds {
   friend bool operator==(const Thresholds &, const Thresholds &) = default;
 };
 
+/// Settings of the remediation plan (plan.hpp, docs/plan.md).
+struct PlanSettings {
+  /// Days from as_of within which an action of each priority tier should be done: the
+  /// suggested due date. Indexed by PriorityTier (P1, P2, P3, P4); JSON
+  /// `"plan": {"sla_days": {"P1": 7, "P2": 30, "P3": 90, "P4": 180}}`.
+  std::array<std::int32_t, 4> sla_days = {7, 30, 90, 180};
+
+  friend bool operator==(const PlanSettings &, const PlanSettings &) = default;
+};
+
+/// Overrides of the scores' weights and tier boundaries (score.hpp, docs/scoring.md). Keys
+/// are term or tier names; a name that is absent keeps its documented default. JSON
+/// `"scoring": {"severity_weights": {"cvss": 20}, "severity_tiers": {"critical": 80},
+/// "priority_weights": {...}, "priority_tiers": {"P1": 75}, "quality_weights": {...}}`.
+struct ScoringSettings {
+  using Table = std::map<std::string, double, std::less<>>;
+  Table severity_weights, severity_tiers, priority_weights, priority_tiers, quality_weights;
+
+  friend bool operator==(const ScoringSettings &, const ScoringSettings &) = default;
+};
+
 /// Policy settings; see the file comment for the JSON form.
 struct Policy {
   /// "Now" for time-relative rules; when absent the current time is used (and said).
@@ -73,6 +99,8 @@ struct Policy {
   /// compared case-insensitively with `impact.regulatory`.
   std::map<std::string, double, std::less<>> regulatory_deadlines = {{"GDPR", 72}};
   Limits limits;
+  PlanSettings plan;
+  ScoringSettings scoring;
 
   /**
    * @brief Reads a policy from JSON.

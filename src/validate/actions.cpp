@@ -1,6 +1,7 @@
 // PM501–PM509: the remediation actions.
 #include "validate/report.hpp"
 
+#include "action_state.hpp"
 #include "text.hpp"
 
 #include <fmt/format.h>
@@ -12,21 +13,7 @@ namespace detail {
 
 namespace {
 
-constexpr std::int64_t micros_per_day = 86'400'000'000;
-
 bool blank(const Text &t) { return !t || is_blank(*t); }
-
-std::int64_t floor_days(std::int64_t micros) {
-  return micros >= 0 ? micros / micros_per_day : -((-micros + micros_per_day - 1) / micros_per_day);
-}
-
-// The most recent verification: latest date, the later entry on a tie.
-const Verification *latest_verification(const Action &a) {
-  const Verification *best = nullptr;
-  for (const auto &v : a.verification)
-    if (!best || (v.date && (!best->date || v.date->days >= best->date->days))) best = &v;
-  return best;
-}
 
 void essentials(const Document &doc, std::size_t i, Report &report) {
   const Action &a = doc.actions[i];

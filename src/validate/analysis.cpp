@@ -3,6 +3,7 @@
 
 #include "text.hpp"
 
+#include <postmortem/score.hpp>
 #include <postmortem/timeline.hpp>
 
 #include <fmt/format.h>
@@ -205,6 +206,31 @@ void regulatory(const Document &doc, Report &report) {
   }
 }
 
+// PM410: the declared severity two or more (pm410_tiers) tiers from the computed one (score.hpp).
+constexpr int pm410_tiers = 2;
+
+void declared_severity(const Document &doc, Report &report) {
+  if (!doc.incident || !doc.incident->declared_severity) return;
+  // Without an impact assessment the computed severity means little, and PM404 says so.
+  if (!doc.incident->impact || !has_assessment(*doc.incident->impact)) return;
+  if (!report.policy().severity_of("PM410", Severity::warning)) return; // off: skip the scoring
+  const SeverityScore computed = incident_severity(doc, report.policy());
+  const int declared = static_cast<int>(*doc.incident->declared_severity), tier = static_cast<int>(computed.tier);
+  const int apart = declared > tier ? declared - tier : tier - declared;
+  if (apart < pm410_tiers) return;
+  // The three terms that contributed most, so the message says why.
+  std::vector<const ScoreTerm *> top;
+  for (const auto &t : computed.terms) top.push_back(&t);
+  std::ranges::stable_sort(top, [](const ScoreTerm *a, const ScoreTerm *b) { return a->points > b->points; });
+  std::string terms;
+  for (std::size_t i = 0; i < top.size() && i < 3 && top[i]->points > 0; ++i)
+    terms += fmt::format("{}{} {:.1f}", terms.empty() ? "" : ", ", top[i]->name, top[i]->points);
+  report.add("PM410", "/incident/declared_severity",
+             fmt::format("declared severity is {}, but the computed severity is {} (score {:.1f} of 100{}{}): {} tiers apart",
+                         to_string(*doc.incident->declared_severity), to_string(computed.tier), computed.score,
+                         terms.empty() ? "" : "; largest terms: ", terms, apart));
+}
+
 } // namespace
 
 void check_analysis(const Document &doc, Report &report) {
@@ -215,6 +241,7 @@ void check_analysis(const Document &doc, Report &report) {
   category(doc, report);
   recurrence(doc, report);
   regulatory(doc, report);
+  declared_severity(doc, report);
 }
 
 } // namespace detail

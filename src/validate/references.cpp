@@ -2,6 +2,7 @@
 #include "validate/report.hpp"
 
 #include "document/fields.hpp"
+#include "graph.hpp"
 #include "text.hpp"
 
 #include <fmt/format.h>
@@ -57,58 +58,23 @@ void unaddressed_actions(const Document &doc, Report &report) {
                  fmt::format("action \"{}\" addresses no factor", label(doc.actions, i)));
 }
 
-// PM203: Tarjan's strongly connected components, iteratively (no recursion depth limit).
+// PM203: strongly connected components (graph.hpp: Tarjan, iteratively).
 // Every component of two or more actions is one cycle finding at /actions.
 void cycles(const Document &doc, Report &report) {
   const auto &actions = doc.actions;
   const IdIndex &index = report.ids(doc, "actions");
   const std::size_t n = actions.size();
-  std::vector<std::vector<std::size_t>> edges(n);
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
   for (std::size_t i = 0; i < n; ++i)
     for (const auto &dep : actions[i].depends_on)
-      if (auto j = index.find(dep); j && *j != i) edges[i].push_back(*j);
+      if (auto j = index.find(dep); j && *j != i) pairs.emplace_back(static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(*j));
+  const Csr edges = make_csr(n, pairs);
 
   constexpr std::size_t unvisited = SIZE_MAX;
-  std::vector<std::size_t> order(n, unvisited), low(n, 0), stack;
-  std::vector<bool> on_stack(n, false);
-  std::vector<std::vector<std::size_t>> components;
-  std::size_t counter = 0;
-  for (std::size_t root = 0; root < n; ++root) {
-    if (order[root] != unvisited) continue;
-    std::vector<std::pair<std::size_t, std::size_t>> work{{root, 0}}; // (node, next edge)
-    while (!work.empty()) {
-      auto &[v, e] = work.back();
-      if (e == 0 && order[v] == unvisited) {
-        order[v] = low[v] = counter++;
-        stack.push_back(v);
-        on_stack[v] = true;
-      }
-      if (e < edges[v].size()) {
-        std::size_t w = edges[v][e++];
-        if (order[w] == unvisited) work.emplace_back(w, 0);
-        else if (on_stack[w]) low[v] = std::min(low[v], order[w]);
-        continue;
-      }
-      if (low[v] == order[v]) {
-        std::vector<std::size_t> component;
-        std::size_t w;
-        do {
-          w = stack.back();
-          stack.pop_back();
-          on_stack[w] = false;
-          component.push_back(w);
-        } while (w != v);
-        if (component.size() > 1) components.push_back(std::move(component));
-      }
-      std::size_t done = v;
-      work.pop_back();
-      if (!work.empty()) low[work.back().first] = std::min(low[work.back().first], low[done]);
-    }
-  }
-  std::ranges::sort(components, {}, [](const auto &c) { return *std::ranges::min_element(c); });
+  std::vector<std::vector<std::size_t>> components = cycles_of(strongly_connected(edges));
   for (auto &component : components) {
-    // Walk one actual cycle through the component, from its first action in document order.
-    std::ranges::sort(component);
+    // Walk one actual cycle through the component, from its first action in document order
+    // (components are ascending).
     std::vector<bool> in(n, false);
     for (auto c : component) in[c] = true;
     std::size_t start = component.front();

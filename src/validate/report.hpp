@@ -82,6 +82,8 @@ void check_timeline(const Document &doc, Report &report);
 void check_analysis(const Document &doc, Report &report);
 /// PM501–PM509: the remediation actions.
 void check_actions(const Document &doc, Report &report);
+/// PM113: vulnerabilities' CVSS vectors parse.
+void check_vulnerabilities(const Document &doc, Report &report);
 /// PM116: indicator values well-formed for their type.
 void check_indicators(const Document &doc, Report &report);
 /// PM601–PM604: evidence and its chain of custody.
