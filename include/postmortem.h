@@ -398,6 +398,119 @@ PM_EXTERN(void) pm_findings_free(pm_findings *findings);
 PM_EXTERN(int) pm_metrics(char **out, size_t *out_len, const pm_doc *doc, const pm_policy *policy);
 
 /* ------------------------------------------------------------------------------------- */
+/* Score                                                                                 */
+
+/**
+ * The scores of a document, as compact JSON: `{"severity", "quality", "actions",
+ * "vulnerabilities"}`. `severity` is the incident's `{score, tier, declared?, tiers_apart?,
+ * terms}`: a score from 0 to 100 (one decimal) and a tier (`critical`, `high`, `medium`, `low`,
+ * `informational`) computed from impact, scope, threat and determination; `quality` is
+ * `{score, terms}`, how completely the post-mortem covers the essentials; `actions` holds,
+ * in document order, each action's `{id?, index, score, tier, terms}` with a tier `P1`–`P4`;
+ * `vulnerabilities` each vulnerability's SSVC decision `{id?, index, decision, table,
+ * points}` from the CISA coordinator table (`track`, `track*`, `attend`, `act`), with the four
+ * decision points `{name, value, why}`. Every term is `{name, input, level, weight, points,
+ * why}`: the points of a score's terms add up to the score. docs/scoring.md documents every
+ * formula and weight.
+ *
+ * @param out     receives the JSON text (UTF-8, NUL-terminated); set to NULL on failure.
+ *                Required.
+ * @param out_len receives its length in bytes, without the NUL; set to 0 on failure. May be
+ *                NULL when the length is not wanted.
+ * @param doc     the document. Required; only read.
+ * @param policy  supplies the weights and tier boundaries (`scoring`) and
+ *                `thresholds.min_events`; NULL means the default policy. The result does not
+ *                depend on `as_of`. Borrowed for the call.
+ * @return PM_OK; PM_EINVALID (`out` or `doc` NULL); PM_ENOMEM.
+ * Ownership: the caller owns `*out` and frees it with pm_free().
+ * Thread-safety: thread-safe; `doc` and `policy` are only read.
+ * Complexity: O(n log n) in the size of the document.
+ */
+PM_EXTERN(int) pm_score(char **out, size_t *out_len, const pm_doc *doc, const pm_policy *policy);
+
+/* ------------------------------------------------------------------------------------- */
+/* Plan                                                                                  */
+
+/**
+ * The prioritized remediation plan of a document, as compact JSON:
+ * `{"as_of", "sla_days", "items", "cycles", "critical_path", "overdue", "unverified",
+ * "unknown_dependencies", "self_dependencies", "rejected", "counts"}`. `items` are the
+ * actions that are not rejected, in plan order: each after the unfinished actions it
+ * depends on; among the ready ones the highest priority score first (pm_score), ties by id;
+ * open actions before done and verified ones. Each item has its `position`, `id`, `score`,
+ * `tier` (P1–P4), `suggested_due` (its own `due`, else as_of + the SLA days of its tier),
+ * `overdue`, `unverified`, `blocked_by`, `in_cycle` and `on_critical_path`. Dependency
+ * cycles are listed with their members (`cycles`) and their actions placed after the others;
+ * nothing is dropped. docs/plan.md documents every member.
+ *
+ * @param out     receives the JSON text (UTF-8, NUL-terminated); set to NULL on failure.
+ *                Required.
+ * @param out_len receives its length in bytes, without the NUL; set to 0 on failure. May be
+ *                NULL when the length is not wanted.
+ * @param doc     the document. Required; only read.
+ * @param policy  supplies `as_of` (the day due dates count from), `plan.sla_days`,
+ *                `thresholds.verify_within_days` and the scoring settings; NULL means the
+ *                default policy, whose "now" is the system clock. Borrowed for the call.
+ * @return PM_OK; PM_EINVALID (`out` or `doc` NULL); PM_ENOMEM.
+ * Ownership: the caller owns `*out` and frees it with pm_free().
+ * Thread-safety: thread-safe; `doc` and `policy` are only read.
+ * Complexity: O((V + E) log V) in the actions and their dependencies.
+ */
+PM_EXTERN(int) pm_plan(char **out, size_t *out_len, const pm_doc *doc, const pm_policy *policy);
+
+/* ------------------------------------------------------------------------------------- */
+/* CVSS                                                                                  */
+
+/*
+ * CVSS v3.0, v3.1 and v4.0 vectors, scored exactly as the FIRST specifications define
+ * (v4.0 rounded as the Red Hat reference calculator does). A vector starts with `CVSS:3.0/`,
+ * `CVSS:3.1/` or `CVSS:4.0/`, then `METRIC:VALUE` pairs joined by `/`, every mandatory base
+ * metric present, none twice; docs/cvss.md has the details. These functions need no document.
+ */
+
+/**
+ * Scores a CVSS vector, as compact JSON:
+ * `{"version", "vector", "base", "temporal"?, "environmental"?, "overall"?, "severity",
+ * "macro_vector"?}`, e.g. for `CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H`:
+ * `{"version":"3.1","vector":"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H","base":9.8,
+ * "severity":"Critical"}`.
+ *
+ * `version` is "3.0", "3.1" or "4.0"; `vector` is normalised (metrics in the
+ * specification's order); scores are numbers with one decimal, 0.0 to 10.0. `temporal`
+ * and `environmental` (v3) are present when a temporal or environmental metric is given
+ * (not X); `overall` (v4: the CVSS-BT, -BE or -BTE score) when a threat or environmental
+ * metric is; `macro_vector` (v4 only) is the six EQ digits, e.g. "000200". `severity` is
+ * "None", "Low", "Medium", "High" or "Critical" of the most specific score. Absent values
+ * are absent keys, never null.
+ *
+ * @param out     receives the JSON text (UTF-8, NUL-terminated); set to NULL on failure.
+ *                Required.
+ * @param out_len receives its length in bytes, without the NUL; set to 0 on failure. May be
+ *                NULL when the length is not wanted.
+ * @param vector  the vector, UTF-8, NUL-terminated. Required.
+ * @return PM_OK; PM_EINVALID (`out` or `vector` NULL, or a vector that is not valid: an
+ *   unknown prefix, an unknown or duplicate metric, a value the metric does not take, a
+ *   missing mandatory metric; the message names the metric); PM_ENOMEM.
+ * Ownership: the caller owns `*out` and frees it with pm_free().
+ * Thread-safety: thread-safe (a pure function of `vector`).
+ */
+PM_EXTERN(int) pm_cvss_score(char **out, size_t *out_len, const char *vector);
+
+/**
+ * The base score of a CVSS vector (v4.0: the CVSS-B score, from the base metrics only),
+ * e.g. 9.8 for `CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H`. The vector is checked as
+ * pm_cvss_score() checks it, threat and environmental metrics included.
+ *
+ * @param out    receives the score, 0.0 to 10.0 with one decimal; set to NaN on failure.
+ *               Required.
+ * @param vector the vector, UTF-8, NUL-terminated. Required.
+ * @return PM_OK; PM_EINVALID (`out` or `vector` NULL, or a vector that is not valid, as for
+ *   pm_cvss_score(); the message names the metric); PM_ENOMEM.
+ * Thread-safety: thread-safe (a pure function of `vector`).
+ */
+PM_EXTERN(int) pm_cvss_base(double *out, const char *vector);
+
+/* ------------------------------------------------------------------------------------- */
 /* Import                                                                                */
 
 /*

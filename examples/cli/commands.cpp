@@ -5,11 +5,14 @@
 namespace pmcli {
 
 std::span<const Command *const> commands() {
-  // One entry per subcommand, in the order `postmortem --help` lists them. Later: score,
-  // plan, report, cvss, export, stats.
+  // One entry per subcommand, in the order `postmortem --help` lists them. Later: report,
+  // export, stats.
   static const Command *const table[] = {
       &check_command,
       &metrics_command,
+      &score_command,
+      &plan_command,
+      &cvss_command,
       &import_command,
   };
   return table;

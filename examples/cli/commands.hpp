@@ -9,6 +9,9 @@ namespace pmcli {
 
 extern const Command check_command;
 extern const Command metrics_command;
+extern const Command score_command;
+extern const Command plan_command;
+extern const Command cvss_command;
 extern const Command import_command;
 
 } // namespace pmcli

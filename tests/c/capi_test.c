@@ -8,6 +8,7 @@
  */
 #include <postmortem.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -737,6 +738,307 @@ static void test_metrics_errors(void) {
 }
 
 /* ------------------------------------------------------------------------------------- */
+/* Score                                                                                 */
+
+/* network-breach-vpn-appliance.json (tests/cpp/score_test.cpp works out every value):
+   severity 75.9 critical, as declared; quality 95; action A3 91.4 (P1); CVE-2024-3400 "act". */
+static void test_score_example(void) {
+  pm_doc *doc = NULL;
+  pm_policy *policy = NULL;
+  char *path = example_path("network-breach-vpn-appliance.json");
+  char *out = NULL;
+  size_t out_len = 0;
+
+  CHECK_RC(pm_doc_load(&doc, path), PM_OK);
+  free(path);
+  if (doc == NULL) return;
+  CHECK_RC(pm_score(&out, &out_len, doc, NULL), PM_OK);
+  if (CHECK(out != NULL)) {
+    CHECK(out_len == strlen(out));
+    const char *prefix = "{\"severity\":{\"score\":75.9,\"tier\":\"critical\",\"declared\":\"critical\","
+                         "\"tiers_apart\":0,\"terms\":[{\"name\":\"confidentiality\",\"input\":1,\"level\":1,"
+                         "\"weight\":8,\"points\":8,";
+    CHECK(strncmp(out, prefix, strlen(prefix)) == 0);
+    CHECK(contains(out, "\"quality\":{\"score\":95,"));
+    CHECK(contains(out, "{\"id\":\"A3\",\"index\":2,\"score\":91.4,\"tier\":\"P1\","));
+    CHECK(contains(out, "{\"id\":\"CVE-2024-3400\",\"index\":0,\"decision\":\"act\","
+                        "\"table\":\"cisa_coordinator_2_0_3\",\"points\":[{\"name\":\"exploitation\","
+                        "\"value\":\"active\""));
+    CHECK(!contains(out, "null"));
+  }
+  pm_free(out);
+  out = NULL;
+
+  /* The policy's tier boundaries: with critical from 80, 75.9 is high, one tier from critical. */
+  CHECK_RC(parse_policy(&policy, "{\"scoring\":{\"severity_tiers\":{\"critical\":80}}}"), PM_OK);
+  CHECK_RC(pm_score(&out, NULL, doc, policy), PM_OK); /* out_len is optional */
+  if (CHECK(out != NULL)) CHECK(contains(out, "\"tier\":\"high\",\"declared\":\"critical\",\"tiers_apart\":1,"));
+  pm_free(out);
+  pm_policy_free(policy);
+  policy = NULL;
+
+  /* An unknown scoring name is a policy error that suggests the closest. */
+  CHECK_RC(parse_policy(&policy, "{\"scoring\":{\"severity_weights\":{\"cvs\":1}}}"), PM_EPOLICY);
+  CHECK(policy == NULL);
+  CHECK_LAST(PM_EPOLICY, "did you mean \"cvss\"");
+  pm_doc_free(doc);
+}
+
+/* An empty document scores 0 severity (informational), 10 quality (nothing done, nothing to
+   verify), no actions and no vulnerabilities. */
+static void test_score_empty_and_errors(void) {
+  pm_doc *doc = NULL;
+  char *out = (char *)SENTINEL;
+  size_t out_len = 12345;
+
+  CHECK_RC(parse_text(&doc, "{\"schema\":\"postmortem/1\"}"), PM_OK);
+  CHECK_RC(pm_score(&out, &out_len, doc, NULL), PM_OK);
+  if (CHECK(out != NULL)) {
+    const char *prefix = "{\"severity\":{\"score\":0,\"tier\":\"informational\",\"terms\":[";
+    CHECK(strncmp(out, prefix, strlen(prefix)) == 0);
+    CHECK(contains(out, "\"quality\":{\"score\":10,"));
+    CHECK(contains(out, "\"actions\":[],\"vulnerabilities\":[]}"));
+  }
+  pm_free(out);
+  out = (char *)SENTINEL;
+  CHECK_RC(pm_score(&out, &out_len, NULL, NULL), PM_EINVALID);
+  CHECK(out == NULL && out_len == 0);
+  CHECK_LAST(PM_EINVALID, "doc");
+  CHECK_RC(pm_score(NULL, &out_len, doc, NULL), PM_EINVALID);
+  CHECK_LAST(PM_EINVALID, "out");
+  CHECK_RC(pm_score(NULL, NULL, NULL, NULL), PM_EINVALID);
+  pm_doc_free(doc);
+}
+
+/* ------------------------------------------------------------------------------------- */
+/* Plan                                                                                  */
+
+/* network-breach-vpn-appliance.json at 2024-06-20 (tests/cpp/plan_test.cpp works it out):
+   A4 (due 06-15, planned) is 5 days overdue, A1 is done with no verification, and the
+   heaviest chain of open actions is A4 (effort 3) -> A6 (effort 4). */
+static void test_plan_example(void) {
+  pm_doc *doc = NULL;
+  pm_policy *policy = NULL;
+  char *path = example_path("network-breach-vpn-appliance.json");
+  char *out = NULL;
+  size_t out_len = 0;
+
+  CHECK_RC(pm_doc_load(&doc, path), PM_OK);
+  free(path);
+  if (doc == NULL) return;
+  CHECK_RC(parse_policy(&policy, "{\"as_of\":\"2024-06-20T09:00:00Z\",\"plan\":{\"sla_days\":{\"P1\":1}}}"), PM_OK);
+  CHECK_RC(pm_plan(&out, &out_len, doc, policy), PM_OK);
+  if (CHECK(out != NULL)) {
+    CHECK(out_len == strlen(out));
+    const char *prefix = "{\"as_of\":\"2024-06-20\",\"sla_days\":{\"P1\":1,\"P2\":30,\"P3\":90,\"P4\":180},"
+                         "\"items\":[{\"position\":1,";
+    CHECK(strncmp(out, prefix, strlen(prefix)) == 0);
+    CHECK(contains(out, "\"cycles\":[],\"critical_path\":{\"actions\":[\"A4\",\"A6\"],\"effort\":7,"
+                        "\"weight\":\"effort\"},\"overdue\":[\"A4\"],\"unverified\":[\"A1\"],"));
+    CHECK(contains(out, "\"days_overdue\":5,"));
+    CHECK(contains(out, "\"counts\":{\"actions\":6,\"open\":4,\"finished\":2,\"rejected\":0,"
+                        "\"overdue\":1,\"unverified\":1,\"blocked\":1,\"in_cycles\":0,"));
+    CHECK(!contains(out, "null"));
+  }
+  pm_free(out);
+  pm_policy_free(policy);
+  pm_doc_free(doc);
+}
+
+/* A cycle is reported with its members, and both actions are still in the plan. */
+static void test_plan_cycle(void) {
+  pm_doc *doc = NULL;
+  char *out = NULL;
+  size_t out_len = 0;
+  CHECK_RC(parse_text(&doc, "{\"schema\":\"postmortem/1\",\"actions\":["
+                            "{\"id\":\"X\",\"title\":\"t\",\"depends_on\":[\"Y\"]},"
+                            "{\"id\":\"Y\",\"title\":\"t\",\"depends_on\":[\"X\",\"nope\"]}]}"),
+           PM_OK);
+  CHECK_RC(pm_plan(&out, &out_len, doc, NULL), PM_OK);
+  if (CHECK(out != NULL)) {
+    CHECK(contains(out, "\"cycles\":[[\"X\",\"Y\"]]"));
+    CHECK(contains(out, "\"position\":2,"));
+    CHECK(contains(out, "\"unknown_dependencies\":[{\"action\":\"Y\",\"depends_on\":\"nope\","
+                        "\"path\":\"/actions/1/depends_on/1\"}]"));
+  }
+  pm_free(out);
+  pm_doc_free(doc);
+}
+
+static void test_plan_errors(void) {
+  pm_doc *doc = NULL;
+  pm_policy *policy = (pm_policy *)SENTINEL;
+  char *out = (char *)SENTINEL;
+  size_t out_len = 12345;
+
+  CHECK_RC(parse_text(&doc, "{\"schema\":\"postmortem/1\"}"), PM_OK);
+  CHECK_RC(pm_plan(&out, &out_len, NULL, NULL), PM_EINVALID);
+  CHECK(out == NULL && out_len == 0);
+  CHECK_LAST(PM_EINVALID, "doc");
+  CHECK_RC(pm_plan(NULL, &out_len, doc, NULL), PM_EINVALID);
+  CHECK_LAST(PM_EINVALID, "out");
+  /* A bad SLA is a policy error, with a suggestion. */
+  CHECK_RC(parse_policy(&policy, "{\"plan\":{\"sla_days\":{\"p2\":3}}}"), PM_EPOLICY);
+  CHECK(policy == NULL);
+  CHECK_LAST(PM_EPOLICY, "did you mean \"P2\"?");
+  pm_doc_free(doc);
+}
+
+/* ------------------------------------------------------------------------------------- */
+/* CVSS                                                                                  */
+
+/*
+ * Expected scores come from the reference vector files (data/README.md gives their origin):
+ * tests/data/cvss/v3/vectors_simple31, vectors_simple3 and polycvss_cvss31_vectors.tsv, and
+ * tests/data/cvss/v4/polycvss_cvss40_vectors.tsv, vectors_security4 and vectors_threat4
+ * (copies of the shared data/cvss files); each check cites its line.
+ */
+
+/* |a - b| < 1e-9: scores are doubles with one decimal. */
+static int same_score(double a, double b) {
+  double d = a - b;
+  return d < 1e-9 && d > -1e-9;
+}
+
+/* pm_cvss_base() of `vector`, or -1 when it fails (the check prints the message). */
+static double base_of(const char *vector) {
+  double base = -1;
+  if (!CHECK_RC(pm_cvss_base(&base, vector), PM_OK)) return -1;
+  return base;
+}
+
+static void test_cvss_score_v3(void) {
+  char *out = NULL;
+  size_t out_len = 0;
+
+  /* vectors_simple31 line 28: CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H - (9.8, 9.8, 9.8).
+     Base metrics only: no temporal or environmental key. */
+  CHECK_RC(pm_cvss_score(&out, &out_len, "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"), PM_OK);
+  CHECK_STR(out, "{\"version\":\"3.1\",\"vector\":\"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H\","
+                 "\"base\":9.8,\"severity\":\"Critical\"}");
+  CHECK(out != NULL && out_len == strlen(out));
+  pm_free(out);
+  out = NULL;
+
+  /* Metric order is free in 3.x; the result is normalised to the specification's order. */
+  CHECK_RC(pm_cvss_score(&out, NULL, "CVSS:3.1/A:H/I:H/C:H/S:U/UI:N/PR:N/AC:L/AV:N"), PM_OK);
+  CHECK(contains(out, "\"vector\":\"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H\""));
+  CHECK(contains(out, "\"base\":9.8,"));
+  pm_free(out);
+  out = NULL;
+
+  /* vectors_simple3 line 109: CVSS:3.0/AV:N/AC:L/PR:L/UI:N/S:C/C:H/I:H/A:H - (9.9, 9.9, 9.9) */
+  CHECK_RC(pm_cvss_score(&out, &out_len, "CVSS:3.0/AV:N/AC:L/PR:L/UI:N/S:C/C:H/I:H/A:H"), PM_OK);
+  CHECK(contains(out, "{\"version\":\"3.0\","));
+  CHECK(contains(out, "\"base\":9.9,\"severity\":\"Critical\"}"));
+  pm_free(out);
+  out = NULL;
+
+  /* polycvss_cvss31_vectors.tsv line 7: base 6.2, temporal 5.6, environmental 4.1; the
+     severity is the environmental score's (4.1: Medium). */
+  CHECK_RC(pm_cvss_score(&out, &out_len,
+                         "CVSS:3.1/AV:A/AC:H/PR:H/UI:N/S:C/C:N/I:L/A:H/E:P/RL:U/RC:R/CR:L/IR:L/AR:H/"
+                         "MAV:A/MAC:H/MPR:L/MUI:X/MS:C/MC:N/MI:L/MA:L"),
+           PM_OK);
+  CHECK(contains(out, "\"base\":6.2,\"temporal\":5.6,\"environmental\":4.1,\"severity\":\"Medium\"}"));
+  CHECK(!contains(out, "overall") && !contains(out, "macro_vector") && !contains(out, "null"));
+  pm_free(out);
+
+  /* vectors_simple31 line 1458: no impact, 0.0 "None". */
+  CHECK(same_score(base_of("CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:N/I:N/A:N"), 0.0));
+  /* vectors_simple31 line 423: (3.1, 3.1, 3.1) */
+  CHECK(same_score(base_of("CVSS:3.1/AV:N/AC:H/PR:N/UI:R/S:U/C:L/I:N/A:N"), 3.1));
+  /* vectors_simple31 line 109: (9.9, 9.9, 10.0); the base is 9.9 */
+  CHECK(same_score(base_of("CVSS:3.1/AV:N/AC:L/PR:L/UI:N/S:C/C:H/I:H/A:H"), 9.9));
+}
+
+static void test_cvss_score_v4(void) {
+  char *out = NULL;
+  size_t out_len = 0;
+
+  /* polycvss_cvss40_vectors.tsv line 3: MacroVector 000200, score 9.3. */
+  CHECK_RC(pm_cvss_score(&out, &out_len,
+                         "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N"),
+           PM_OK);
+  CHECK_STR(out, "{\"version\":\"4.0\","
+                 "\"vector\":\"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N\","
+                 "\"base\":9.3,\"severity\":\"Critical\",\"macro_vector\":\"000200\"}");
+  CHECK(out != NULL && out_len == strlen(out));
+  pm_free(out);
+  out = NULL;
+  CHECK(same_score(base_of("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N"), 9.3));
+
+  /* vectors_threat4 line 6: with E:U the whole vector (CVSS-BT) scores 4.1; its base is 7.3
+     (data/README.md: "7.3 with nothing else set"). MacroVector by SCORING-NOTES.md 2.2:
+     AV:P -> EQ1 2, AC:H -> EQ2 1, VC:H and VI:H -> EQ3 0, SC/SI/SA:H -> EQ4 1, E:U -> EQ5 2,
+     CR:X (= H) and VC:H -> EQ6 0: 210120. */
+  CHECK_RC(pm_cvss_score(&out, &out_len,
+                         "CVSS:4.0/AV:P/AC:H/AT:P/PR:H/UI:A/VC:H/VI:H/VA:H/SC:H/SI:H/SA:H/E:U"),
+           PM_OK);
+  CHECK(contains(out, "\"base\":7.3,\"overall\":4.1,\"severity\":\"Medium\",\"macro_vector\":\"210120\"}"));
+  CHECK(!contains(out, "temporal") && !contains(out, "environmental"));
+  pm_free(out);
+  CHECK(same_score(base_of("CVSS:4.0/AV:P/AC:H/AT:P/PR:H/UI:A/VC:H/VI:H/VA:H/SC:H/SI:H/SA:H/E:U"), 7.3));
+
+  /* vectors_security4 line 2: CR/IR/AR:H equal the default (X counts as H): 7.3. */
+  CHECK(same_score(base_of("CVSS:4.0/AV:P/AC:H/AT:P/PR:H/UI:A/VC:H/VI:H/VA:H/SC:H/SI:H/SA:H/"
+                           "CR:H/IR:H/AR:H"),
+                   7.3));
+}
+
+static void test_cvss_errors(void) {
+  char *out = (char *)SENTINEL;
+  size_t out_len = 12345;
+  double base = 42;
+
+  /* NULL arguments: PM_EINVALID naming the parameter; out-parameters reset. */
+  CHECK_RC(pm_cvss_score(&out, &out_len, NULL), PM_EINVALID);
+  CHECK(out == NULL && out_len == 0);
+  CHECK_LAST(PM_EINVALID, "vector");
+  CHECK_RC(pm_cvss_score(NULL, &out_len, "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"), PM_EINVALID);
+  CHECK_LAST(PM_EINVALID, "out");
+  CHECK_RC(pm_cvss_score(NULL, NULL, NULL), PM_EINVALID);
+  CHECK(pm_error_last()->message != NULL);
+  CHECK_RC(pm_cvss_base(&base, NULL), PM_EINVALID);
+  CHECK(isnan(base));
+  CHECK_LAST(PM_EINVALID, "vector");
+  CHECK_RC(pm_cvss_base(NULL, "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"), PM_EINVALID);
+  CHECK_LAST(PM_EINVALID, "out");
+
+  /* Bad vectors: PM_EINVALID, the message names the metric. */
+  out = (char *)SENTINEL;
+  out_len = 12345;
+  CHECK_RC(pm_cvss_score(&out, &out_len, "CVSS:3.1/AV:Q/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"), PM_EINVALID);
+  CHECK(out == NULL && out_len == 0);
+  CHECK_LAST(PM_EINVALID, "`AV`");
+  CHECK_LAST(PM_EINVALID, "`Q`");
+  base = 42;
+  CHECK_RC(pm_cvss_base(&base, "CVSS:3.1/AV:Q/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"), PM_EINVALID);
+  CHECK(isnan(base));
+  CHECK_LAST(PM_EINVALID, "`AV`");
+  CHECK_RC(pm_cvss_score(&out, NULL, "CVSS:3.1/AV:N/AC:L/UI:N/S:U/C:H/I:H/A:H"), PM_EINVALID);
+  CHECK_LAST(PM_EINVALID, "`PR`");
+  CHECK_RC(pm_cvss_score(&out, NULL, "CVSS:3.1/AV:N/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"), PM_EINVALID);
+  CHECK_LAST(PM_EINVALID, "`AV`");
+  CHECK_RC(pm_cvss_score(&out, NULL, "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/XX:Y"), PM_EINVALID);
+  CHECK_LAST(PM_EINVALID, "`XX`");
+  /* A 4.0 metric in a 3.1 vector, and a 3.x metric in a 4.0 vector. */
+  CHECK_RC(pm_cvss_score(&out, NULL, "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/AT:N"), PM_EINVALID);
+  CHECK_LAST(PM_EINVALID, "`AT`");
+  CHECK_RC(pm_cvss_base(&base, "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/C:H"),
+           PM_EINVALID);
+  CHECK_LAST(PM_EINVALID, "`C`");
+  CHECK_RC(pm_cvss_score(&out, NULL, "CVSS:2.0/AV:N/AC:L/Au:N/C:C/I:C/A:C"), PM_EINVALID);
+  CHECK_LAST(PM_EINVALID, "CVSS:3.1/");
+  CHECK_RC(pm_cvss_score(&out, NULL, ""), PM_EINVALID);
+  CHECK(out == NULL);
+
+  /* A success leaves the last error as it was. */
+  CHECK(same_score(base_of("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"), 9.8));
+  CHECK(pm_error_last()->code == PM_EINVALID);
+}
+
+/* ------------------------------------------------------------------------------------- */
 /* Import                                                                                */
 
 /* A small Timesketch CSV: three events, one with a quoted comma, out of time order. */
@@ -1036,6 +1338,14 @@ int main(int argc, char **argv) {
   test_metrics_example();
   test_metrics_all_examples();
   test_metrics_errors();
+  test_score_example();
+  test_score_empty_and_errors();
+  test_plan_example();
+  test_plan_cycle();
+  test_plan_errors();
+  test_cvss_score_v3();
+  test_cvss_score_v4();
+  test_cvss_errors();
   test_import_new_document();
   test_import_options();
   test_import_into();

@@ -350,6 +350,108 @@ def metrics_cases():
 metrics_cases()
 
 
+# --- postmortem score --------------------------------------------------------------------------
+
+SCORE_KEYS = ["severity", "quality", "actions", "vulnerabilities"]
+# The samples' severity (score, tier, declared) and quality, worked out by hand in
+# tests/cpp/score_test.cpp, and the SSVC decisions of their vulnerabilities.
+SAMPLE_SCORES = {
+    "data-exfiltration-cloud-bucket": ((51.6, "high", "high"), 84, []),
+    "network-breach-vpn-appliance": ((75.9, "critical", "critical"), 95, ["act"]),
+    "phishing-mfa-fatigue": ((35.2, "medium", "high"), 93.3, []),
+}
+
+
+def score_of(t, *args, expect=0, **kw):
+    """Runs `score --format json`; returns (result, parsed JSON) after checking its shape: the
+    points of every score's terms add up to the score (to rounding)."""
+    r = t.run("score", "--format", "json", *args, expect=expect, **kw)
+    try:
+        s = json.loads(r.out)
+    except ValueError as e:
+        raise Failure(f"score --format json output is not JSON: {e}\n" + r.describe())
+    t.check(list(s) == SCORE_KEYS, f"score keys {list(s)}", r)
+    for what, obj in [("severity", s["severity"]), ("quality", s["quality"])] + \
+            [(f"action {a.get('id')}", a) for a in s["actions"]]:
+        total = sum(term["points"] for term in obj["terms"])
+        t.check(abs(total - obj["score"]) <= 0.06, f"{what}: terms add up to {total}, score {obj['score']}", r)
+    return r, s
+
+
+def score_cases():
+    for stem in SAMPLES:
+        path = DOCUMENTS[stem]
+
+        @case(f"score_text.{stem}")
+        def _(t, stem=stem, path=path):
+            r = t.run("score", path, expect=0)
+            t.check(r.err == "", "stderr must be empty", r)
+            t.golden(f"score_text.{stem}.out", r.out)
+
+        @case(f"score_json.{stem}")
+        def _(t, stem=stem, path=path):
+            r, s = score_of(t, path)
+            t.check(r.err == "", "stderr must be empty", r)
+            t.golden(f"score_json.{stem}.out", r.out)
+            (score, tier, declared), quality, ssvc = SAMPLE_SCORES[stem]
+            sev = s["severity"]
+            t.check((sev["score"], sev["tier"], sev["declared"]) == (score, tier, declared),
+                    f"severity {score} {tier} (declared {declared}), got {sev['score']} {sev['tier']}", r)
+            t.check(s["quality"]["score"] == quality, f"quality {quality}", r)
+            t.check([v["decision"] for v in s["vulnerabilities"]] == ssvc, f"SSVC {ssvc}", r)
+            text = t.run("score", path, expect=0).out
+            t.check(f"Severity: {score} of 100, {tier} (declared {declared}" in text, "the text agrees", r)
+            for a in s["actions"]:
+                t.check(re.search(rf"^  {re.escape(a['id'])}\s+{a['score']}\s+{a['tier']}\s", text, re.M) is not None,
+                        f"the text lists {a['id']} at {a['score']} {a['tier']}", r)
+            # --as-of changes nothing; stdin gives the same as the file.
+            t.check(t.run("score", "--format=json", AS_OF, path, expect=0).out == r.out, "--as-of", r)
+            t.check(t.run("score", "--format=json", "-", stdin=path, expect=0).out == r.out, "stdin", r)
+
+
+score_cases()
+
+
+@case("score_policy")
+def _(t):
+    """The policy's scoring sets tier boundaries; a misspelt name is an input error (exit 2)
+    that suggests the right one."""
+    path = DOCUMENTS["network-breach-vpn-appliance"]
+    _, s = score_of(t, "--policy", "-", path, stdin=b'{"scoring": {"severity_tiers": {"critical": 80}}}')
+    t.check((s["severity"]["tier"], s["severity"]["tiers_apart"]) == ("high", 1), "75.9 is high below 80")
+    r = t.run("score", "--policy", "-", path, stdin=b'{"scoring": {"severity_weights": {"cvs": 1}}}', expect=2)
+    t.check(r.out == "" and "did you mean" in r.err and "cvss" in r.err, "the error suggests cvss", r)
+
+
+@case("score_errors")
+def _(t):
+    """Usage and input errors: exit 2, nothing on stdout, one line on stderr."""
+    path = DOCUMENTS["phishing-mfa-fatigue"]
+    runs = [
+        ["score"],
+        ["score", path, path],
+        ["score", "--format", "sarif", path],
+        ["score", "--policy", "-", "-"],
+        ["score", cli_data("no-such-file.json")],
+        ["score", cli_data("truncated.json")],
+    ]
+    results = []
+    for args in runs:
+        r = t.run(*args, expect=2)
+        t.check(r.out == "", "nothing on stdout", r)
+        t.check(r.err.startswith("postmortem: ") and r.err.count("\n") == 1, "one line on stderr", r)
+        results.append(r)
+    t.golden("score_errors.txt", transcript(results))
+
+
+@case("score_escaping")
+def _(t):
+    """Attacker-written text in a document is escaped in the text output."""
+    r = t.run("score", cli_data("hostile.json"), expect=0)  # run() asserts no raw control character
+    t.check(r.out.startswith("Incident INC-2025-0666: Invoice \\u202egpj.exe\\u202c opened\\x1b[2J\n"),
+            "the title is escaped", r)
+
+
 @case("metrics_policy_gaps")
 def _(t):
     """The policy's max_gap_hours decides which gaps are listed (tests/cpp/metrics_test.cpp has
@@ -451,6 +553,140 @@ def _(t):
         t.check(t.run(*args, expect=0).out == h.out, f"{args} prints the metrics help")
     t.check(all(len(line) <= 90 for line in h.out.splitlines()), "help lines fit a terminal", h)
     t.golden("help_metrics.out", h.out)
+
+
+# --- postmortem plan --------------------------------------------------------------------------
+
+PLAN_KEYS = ["as_of", "sla_days", "items", "cycles", "critical_path", "overdue", "unverified",
+             "unknown_dependencies", "self_dependencies", "rejected", "counts"]
+# The samples at AS_OF (2024-07-01), worked out from the documents' dates, statuses and
+# efforts (tests/cpp/plan_test.cpp does the same at other dates): overdue open actions,
+# unverified finished ones, and the effort-heaviest chain of open actions.
+PLAN_EXPECTED = {
+    # r4 (due 06-15) waits for r3; r1 and r2 are done with no verification.
+    "data-exfiltration-cloud-bucket": (["r4"], ["r1", "r2"], ["r3", "r4"]),
+    # A4 due 06-15; A2 due 06-30: both overdue on 07-01. A1 done, unverified. A4 -> A6 = 3 + 4.
+    "network-breach-vpn-appliance": (["A2", "A4"], ["A1"], ["A4", "A6"]),
+    # act3 due 02-29, act4 due 03-31; act2 and act5 done without verification; act1's
+    # verification (03-15) is 108 days old at 07-01, over verify_within_days (90): stale.
+    # act3 and act4 both weigh 2: the first in plan order is the critical path.
+    "phishing-mfa-fatigue": (["act3", "act4"], ["act1", "act2", "act5"], None),
+}
+
+
+def plan_of(t, *args, expect=0, **kw):
+    """Runs `plan --format json`; returns (result, parsed JSON) after checking its shape."""
+    r = t.run("plan", "--format", "json", *args, expect=expect, **kw)
+    try:
+        p = json.loads(r.out)
+    except ValueError as e:
+        raise Failure(f"plan --format json output is not JSON: {e}\n" + r.describe())
+    t.check(list(p) == PLAN_KEYS, f"plan keys {list(p)}", r)
+    t.check([i["position"] for i in p["items"]] == list(range(1, len(p["items"]) + 1)), "positions", r)
+    position = {i["id"]: i["position"] for i in p["items"]}
+    for i in p["items"]:
+        for dep in i["blocked_by"]:
+            t.check(dep not in position or position[dep] < i["position"] or i["in_cycle"],
+                    f"{i['id']} after what it waits for ({dep})", r)
+    return r, p
+
+
+def plan_cases():
+    for stem in SAMPLES:
+        path = DOCUMENTS[stem]
+
+        @case(f"plan_text.{stem}")
+        def _(t, stem=stem, path=path):
+            r = t.run("plan", AS_OF, path, expect=0)
+            t.golden(f"plan_text.{stem}.out", r.out)
+
+        @case(f"plan_json.{stem}")
+        def _(t, stem=stem, path=path):
+            r, p = plan_of(t, AS_OF, path)
+            t.golden(f"plan_json.{stem}.out", r.out)
+            overdue, unverified, critical = PLAN_EXPECTED[stem]
+            t.check(p["overdue"] == overdue, f"overdue {overdue}, got {p['overdue']}", r)
+            t.check(p["unverified"] == unverified, f"unverified {unverified}, got {p['unverified']}", r)
+            if critical is not None:
+                t.check(p["critical_path"]["actions"] == critical, f"critical path {critical}", r)
+            t.check(t.run("plan", "--format=json", AS_OF, "-", stdin=path, expect=0).out == r.out, "stdin", r)
+            text = t.run("plan", AS_OF, path, expect=0).out
+            for item in p["items"]:
+                t.check(re.search(rf"^\s+{item['position']}\s+{re.escape(item['id'])}\s+{item['tier']}\s", text, re.M)
+                        is not None, f"the text lists {item['id']} at {item['position']}", r)
+
+
+plan_cases()
+
+
+@case("plan_cycle")
+def _(t):
+    """A cycle is listed with its members and placed last, an unknown dependency and a
+    rejected one are reported, and a hostile title is escaped."""
+    doc = cli_data("plan-cycle.json")
+    r, p = plan_of(t, AS_OF, doc)
+    t.check(p["cycles"] == [["x", "y"]], "the cycle and its members", r)
+    t.check([i["id"] for i in p["items"]][-3:] in (["x", "y", "z"], ["y", "x", "z"]),
+            "the cycle's members and their dependant come last", r)
+    t.check(p["rejected"] == ["r"] and "r" not in [i["id"] for i in p["items"]], "rejected apart", r)
+    t.check(p["unknown_dependencies"] == [{"action": "w", "depends_on": "nope",
+                                           "path": "/actions/3/depends_on/0"}], "unknown dependency", r)
+    text = t.run("plan", AS_OF, doc, expect=0)  # run() asserts no raw control or bidi character
+    t.check("\\u202egpj.exe\\u202c" in text.out, "the title is escaped", text)
+    t.golden("plan_cycle.out", text.out)
+
+
+@case("plan_policy_sla")
+def _(t):
+    """The policy's plan.sla_days sets the suggested due date of actions without one."""
+    doc = cli_data("plan-cycle.json")
+    policy = b'{"plan": {"sla_days": {"P1": 1, "P2": 2, "P3": 3, "P4": 4}}}'
+    _, p = plan_of(t, "--policy", "-", AS_OF, doc, stdin=policy)
+    t.check(p["sla_days"] == {"P1": 1, "P2": 2, "P3": 3, "P4": 4}, "sla_days echoed")
+    for item in p["items"]:
+        if "due" not in item:
+            days = int(item["tier"][1])
+            t.check(item["suggested_due"] == f"2024-07-0{1 + days}", f"{item['id']}: as_of + {days} days")
+
+
+@case("plan_errors")
+def _(t):
+    """Usage and input errors: exit 2, nothing on stdout, one line on stderr."""
+    path = DOCUMENTS["phishing-mfa-fatigue"]
+    runs = [
+        ["plan"],
+        ["plan", path, path],
+        ["plan", "--format", "sarif", path],
+        ["plan", "--as-of", "2024-06-01", path],
+        ["plan", "--policy", "-", "-"],
+        ["plan", cli_data("no-such-file.json")],
+        ["plan", cli_data("wrong-schema.json")],
+    ]
+    results = []
+    for args in runs:
+        r = t.run(*args, expect=2)
+        t.check(r.out == "", "nothing on stdout", r)
+        t.check(r.err.startswith("postmortem: ") and r.err.count("\n") == 1, "one line on stderr", r)
+        results.append(r)
+    r = t.run("plan", "--policy", "-", path, stdin=b'{"plan": {"sla_days": {"p1": 3}}}', expect=2)
+    t.check('did you mean \\"P1\\"?' in r.err or 'did you mean "P1"?' in r.err, "a bad tier gets a suggestion", r)
+    results.append(r)
+    t.golden("plan_errors.txt", transcript(results))
+
+
+@case("help_plan")
+def _(t):
+    top = t.run("--help", expect=0)
+    t.check(re.search(r"^  plan\s+the remediation plan", top.out, re.M) is not None,
+            "the top-level help lists plan", top)
+    h = t.run("plan", "--help", expect=0)
+    for word in ("--format", "--policy", "--as-of", "--help", "text", "json", "sla_days",
+                 "depends_on", "critical path", "overdue", "cycle", "Exit status", "Examples:", "'-'"):
+        t.check(word in h.out, f"plan --help mentions {word}", h)
+    for args in (["plan", "-h"], ["help", "plan"], ["plan", "x.json", "--help"]):
+        t.check(t.run(*args, expect=0).out == h.out, f"{args} prints the plan help")
+    t.check(all(len(line) <= 90 for line in h.out.splitlines()), "help lines fit a terminal", h)
+    t.golden("help_plan.out", h.out)
 
 
 @case("flawed_document")
@@ -861,6 +1097,207 @@ def _(t):
         out = on_tty("check", *args, doc, env=env)
         t.check("error PM100" in out and "\x1b" not in out, f"no colour with {why}: {out!r}")
     t.check("\x1b[" not in t.run("check", doc).out, "no colour into a pipe")
+
+
+# --- postmortem cvss --------------------------------------------------------------------------
+# Expected scores come from the reference vector files in tests/data/cvss (data/README.md says
+# where each comes from); each vector below cites its file and line.
+CVSS_DATA = TESTS / "data" / "cvss"
+CVSS_VECTORS = [
+    # v3/vectors_simple31 line 28: (9.8, 9.8, 9.8)
+    "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
+    # v3/vectors_simple31 line 1458: (0.0, 0.0, 0.0), severity None
+    "CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:N/I:N/A:N",
+    # v3/vectors_simple3 line 109: (9.9, 9.9, 9.9)
+    "CVSS:3.0/AV:N/AC:L/PR:L/UI:N/S:C/C:H/I:H/A:H",
+    # v3/polycvss_cvss31_vectors.tsv line 7: base 6.2, temporal 5.6, environmental 4.1
+    "CVSS:3.1/AV:A/AC:H/PR:H/UI:N/S:C/C:N/I:L/A:H/E:P/RL:U/RC:R/CR:L/IR:L/AR:H/MAV:A/MAC:H/MPR:L/"
+    "MUI:X/MS:C/MC:N/MI:L/MA:L",
+    # v4/polycvss_cvss40_vectors.tsv line 3: MacroVector 000200, 9.3
+    "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N",
+    # v4/vectors_threat4 line 6: 4.1 with E:U; the base metrics alone score 7.3 (data/README.md)
+    "CVSS:4.0/AV:P/AC:H/AT:P/PR:H/UI:A/VC:H/VI:H/VA:H/SC:H/SI:H/SA:H/E:U",
+]
+# What the files say about CVSS_VECTORS, in order: (base, temporal, environmental, overall,
+# severity, macro_vector); None where the key is absent. The macro vector of the E:U vector
+# is worked out from SCORING-NOTES.md 2.2: AV:P 2, AC:H 1, VC/VI:H 0, SC/SI/SA:H 1, E:U 2,
+# CR:X(=H) with VC:H 0.
+CVSS_EXPECTED = [
+    (9.8, None, None, None, "Critical", None),
+    (0.0, None, None, None, "None", None),
+    (9.9, None, None, None, "Critical", None),
+    (6.2, 5.6, 4.1, None, "Medium", None),
+    (9.3, None, None, None, "Critical", "000200"),
+    (7.3, None, None, 4.1, "Medium", "210120"),
+]
+CVSS_KEYS = ["version", "vector", "base", "temporal", "environmental", "overall", "severity",
+             "macro_vector"]
+
+
+def cvss_of(t, *args, expect=0, **kw):
+    """Runs `cvss --format json`; returns (result, parsed JSON) after checking its shape."""
+    r = t.run("cvss", "--format", "json", *args, expect=expect, **kw)
+    try:
+        scores = json.loads(r.out)
+    except ValueError as e:
+        raise Failure(f"cvss --format json output is not JSON: {e}\n" + r.describe())
+    t.check(isinstance(scores, list), "cvss --format json prints an array", r)
+    for s in scores:
+        t.check(isinstance(s, dict) and list(s) == [k for k in CVSS_KEYS if k in s]
+                and {"version", "vector", "base", "severity"} <= set(s), f"bad score object {s!r}", r)
+    return r, scores
+
+
+def cvss_text_agrees(t, scores, text):
+    """The text table says what the JSON says: one row per vector, same numbers and words."""
+    lines = text.out.splitlines()
+    t.check(len(lines) == len(scores) + 1 and lines[0].startswith("VERSION  BASE"),
+            "one header line and one row per vector", text)
+    for s, line in zip(scores, lines[1:]):
+        cells = line.split()
+        expected = [s["version"]] + [f"{s[k]:.1f}" for k in ("base", "temporal", "environmental", "overall")
+                                     if k in s] + [s["severity"]] + ([s["macro_vector"]] if "macro_vector" in s else [])
+        t.check(cells == expected + [s["vector"]], f"row {cells} vs JSON {expected + [s['vector']]}", text)
+
+
+def cvss_reference_rows():
+    """(vector, base, most specific score) from every 50th line of each reference file."""
+    rows = []
+    for name in ("v3/vectors_simple31", "v3/vectors_simple3"):
+        for line in (CVSS_DATA / name).read_text(encoding="utf-8").splitlines()[::50]:
+            vector, _, numbers = line.partition(" - ")
+            base, _temporal, _env = (float(n) for n in numbers.strip("()").split(","))
+            rows.append((vector, base, base))  # base metrics only: nothing more specific
+    for name in ("v4/vectors_simple4", "v4/vectors_threat4", "v4/vectors_security4"):
+        for line in (CVSS_DATA / name).read_text(encoding="utf-8").splitlines()[::50 if "simple" in name else 5]:
+            vector, _, score = line.partition(" - ")
+            rows.append((vector, None, float(score.strip("(,)"))))
+    for line in (CVSS_DATA / "v3/polycvss_cvss31_vectors.tsv").read_text(encoding="utf-8").splitlines()[1::50]:
+        vector, base, _temporal, env = line.split("\t")
+        rows.append((vector, float(base), float(env)))
+    return rows
+
+
+@case("cvss_text")
+def _(t):
+    r = t.run("cvss", *CVSS_VECTORS, expect=0)
+    t.check(r.err == "", "stderr must be empty", r)
+    _, scores = cvss_of(t, *CVSS_VECTORS)
+    actual = [(s["base"], s.get("temporal"), s.get("environmental"), s.get("overall"), s["severity"],
+               s.get("macro_vector")) for s in scores]
+    t.check(actual == CVSS_EXPECTED, f"scores from the reference files {CVSS_EXPECTED}, got {actual}", r)
+    t.check([s["vector"] for s in scores] == CVSS_VECTORS, "already normalised vectors are unchanged", r)
+    cvss_text_agrees(t, scores, r)
+    t.golden("cvss_text.out", r.out)
+
+
+@case("cvss_json")
+def _(t):
+    r, scores = cvss_of(t, *CVSS_VECTORS[:1], CVSS_VECTORS[4])
+    t.check(r.err == "", "stderr must be empty", r)
+    t.check(scores == [
+        {"version": "3.1", "vector": CVSS_VECTORS[0], "base": 9.8, "severity": "Critical"},
+        {"version": "4.0", "vector": CVSS_VECTORS[4], "base": 9.3, "severity": "Critical",
+         "macro_vector": "000200"}], "the library's score objects", r)
+    # vectors_simple31 line 109: (9.9, 9.9, 10.0); a score of 10 is written 10.0
+    r10, top = cvss_of(t, "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H")
+    t.check('"base": 10.0' in r10.out and top[0]["severity"] == "Critical", "10.0 stays 10.0", r10)
+    t.golden("cvss_json.out", r.out)
+
+
+@case("cvss_reference")
+def _(t):
+    """A sample of every reference file, scored in one run: each line's expected score."""
+    rows = cvss_reference_rows()
+    r, scores = cvss_of(t, *[v for v, _, _ in rows])
+    t.check(len(scores) == len(rows) > 100, f"{len(rows)} vectors, {len(scores)} scores", r)
+    for (vector, base, score), s in zip(rows, scores):
+        specific = s.get("environmental", s.get("temporal", s.get("overall", s["base"])))
+        t.check((base is None or s["base"] == base) and specific == score,
+                f"{vector}: expected base {base}, score {score}; got {s}")
+    cvss_text_agrees(t, scores, t.run("cvss", *[v for v, _, _ in rows], expect=0))
+
+
+@case("cvss_order")
+def _(t):
+    """Metric order is free; the output puts the metrics in the specification's order."""
+    _, scores = cvss_of(t, "CVSS:3.1/A:H/I:H/C:H/S:U/UI:N/PR:N/AC:L/AV:N")
+    t.check(scores[0]["vector"] == CVSS_VECTORS[0] and scores[0]["base"] == 9.8, f"normalised: {scores}")
+
+
+@case("cvss_stdin")
+def _(t):
+    """'-' reads one vector per line; blank lines and '#' comments are skipped, CRLF and
+    surrounding blanks are fine, and operands around '-' keep their order."""
+    lines = "# from the reference files\r\n" + "".join(f"  {v}\r\n" for v in CVSS_VECTORS[1:5]) + "\n\n"
+    piped = t.run("cvss", CVSS_VECTORS[0], "-", CVSS_VECTORS[5], stdin=lines.encode(), expect=0)
+    direct = t.run("cvss", *CVSS_VECTORS, expect=0)
+    t.check(piped.out == direct.out and piped.err == "", "stdin gives what the operands give", piped)
+    r = t.run("cvss", "-", stdin=b"", expect=0)
+    t.check(r.out == "" and r.err == "", "no vectors on stdin: nothing to print", r)
+    r = t.run("cvss", "--format", "json", "-", stdin=b"\n# none\n", expect=0)
+    t.check(r.out == "[]\n", "an empty JSON array", r)
+    r = t.run("cvss", "-", "-", expect=2)
+    t.check("can be read only once" in r.err, "stdin twice is a usage error", r)
+
+
+@case("cvss_errors")
+def _(t):
+    """A bad vector: one stderr line naming the metric; the others are still printed; exit 2."""
+    good = CVSS_VECTORS[0]
+    runs = [
+        ["cvss", good, "CVSS:3.1/AV:Q/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", CVSS_VECTORS[4]],
+        ["cvss", "--format", "json", "CVSS:3.1/AV:N/AC:L/UI:N/S:U/C:H/I:H/A:H", good],
+        ["cvss", "CVSS:3.1/AV:N/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"],
+        ["cvss", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/XX:Y"],
+        ["cvss", "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/E:Z"],
+        ["cvss", "CVSS:2.0/AV:N/AC:L/Au:N/C:C/I:C/A:C", ""],
+        ["cvss"],
+        ["cvss", "--format", "xml", good],
+    ]
+    results = [t.run(*args, expect=2) for args in runs]
+    for r in results[:6]:
+        for line in r.err.splitlines():
+            t.check(line.startswith("postmortem: cvss: "), "postmortem: cvss: VECTOR: message", r)
+    t.check(results[0].err == "postmortem: cvss: CVSS:3.1/AV:Q/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H: "
+            "metric `AV` has no value `Q` (expected N, A, L or P)\n", "the metric and its values", results[0])
+    t.check(len(results[0].out.splitlines()) == 3 and "9.8" in results[0].out and "000200" in results[0].out,
+            "the good vectors before and after the bad one are printed", results[0])
+    _, scores = cvss_of(t, *runs[1][3:], expect=2)
+    t.check([s["vector"] for s in scores] == [good], "JSON holds the vectors that scored", results[1])
+    t.check("`PR`" in results[1].err, "missing PR", results[1])
+    t.check("`AV`" in results[2].err, "duplicate AV", results[2])
+    t.check("`XX`" in results[3].err, "unknown XX", results[3])
+    t.check("`E`" in results[4].err, "v4 E:Z", results[4])
+    t.check(results[5].err.count("\n") == 2 and "postmortem: cvss: '': " in results[5].err,
+            "each bad vector has its line; an empty one is shown as ''", results[5])
+    for r in results[6:]:
+        t.check(r.out == "" and "see 'postmortem cvss --help'" in r.err, "usage error", r)
+    t.golden("cvss_errors.txt", transcript(results))
+
+
+@case("cvss_escaping")
+def _(t):
+    """A vector is echoed in error messages escaped, and cut when very long."""
+    r = t.run("cvss", "CVSS:3.1/AV:N\x1b[2J/AC:L\u202e", expect=2)  # run() asserts nothing raw
+    t.check("\\x1b[2J" in r.err and "\\u202e" in r.err, "control and bidi characters escaped", r)
+    long = "CVSS:3.1/" + "AV:N/" * 1000
+    r = t.run("cvss", long, expect=2)
+    t.check(r.err.count("\n") == 1 and len(r.err) < 600 and "(5009 bytes)" in r.err, "a long vector is cut", r)
+
+
+@case("help_cvss")
+def _(t):
+    top = t.run("--help", expect=0)
+    t.check(re.search(r"^  cvss\s+score CVSS", top.out, re.M) is not None, "the top-level help lists cvss", top)
+    h = t.run("cvss", "--help", expect=0)
+    for word in ("--format", "--help", "text", "json", "3.0", "3.1", "4.0", "MacroVector", "SEVERITY",
+                 "postmortem: cvss: VECTOR:", "Exit status", "Examples:", "'-'", "docs/cvss.md"):
+        t.check(word in h.out, f"cvss --help mentions {word}", h)
+    for args in (["cvss", "-h"], ["help", "cvss"], ["cvss", "CVSS:3.1/AV:N", "--help"]):
+        t.check(t.run(*args, expect=0).out == h.out, f"{args} prints the cvss help")
+    t.check(all(len(line) <= 90 for line in h.out.splitlines()), "help lines fit a terminal", h)
+    t.golden("help_cvss.out", h.out)
 
 
 # --- import -----------------------------------------------------------------------------------

@@ -8,12 +8,15 @@ Python bindings (ctypes, standard library only) for the C library ``libpostmorte
         for f in doc.validate():
             print(f.code, f.severity, f.path, f.message)
         print(doc.metrics()["dwell_time"]["duration"])      # e.g. PT1H22M50S
+        print(doc.score()["severity"]["tier"])               # e.g. critical
 
     for f in pm.check_file("draft.json"):   # unparsable files become PM100 / PM101
         print(f.code, f.message)
 
     doc, report = pm.import_file("l2tcsv.log", "plaso_l2tcsv")   # a forensic timeline
     print(report["imported"], "events,", report["skipped"], "rows skipped")
+
+    pm.cvss("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H")["severity"]   # 'Critical'
 
 The library is found through ``PM_LIBRARY`` (its full path), ``PM_LIBRARY_PATH`` (its
 directory), the package's own ``_lib/`` folder, then the system; it is loaded on first use.
@@ -31,6 +34,8 @@ from ._api import (
     abi_version,
     check_file,
     check_text,
+    cvss,
+    cvss_base,
     import_file,
     import_timeline,
     library_path,
@@ -86,6 +91,8 @@ __all__ = [
     "abi_version",
     "check_file",
     "check_text",
+    "cvss",
+    "cvss_base",
     "import_file",
     "import_timeline",
     "library_path",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from contextlib import contextmanager
-from ctypes import byref
+from ctypes import byref, c_double
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Dict, Iterator, List, Literal, Mapping, Optional, Tuple, Union
@@ -13,11 +13,13 @@ from typing import Any, Dict, Iterator, List, Literal, Mapping, Optional, Tuple,
 from . import _lib
 from ._errors import (
     PM_EFORMAT,
+    PM_EINVALID,
     PM_EIO,
     PM_ERROR,
     Error,
     FileError,
     FormatError,
+    InvalidArgumentError,
     LimitError,
     ParseError,
     VersionError,
@@ -340,6 +342,60 @@ class Document(Handle):
         with self._borrow() as doc, _policy_handle(policy) as pol:
             return lib.call_string(lib.pm_metrics, doc, pol)
 
+    def score(self, policy: PolicyLike = None) -> Dict[str, Any]:
+        """The scores (docs/scoring.md): the incident's severity (0–100 and a tier
+        ``critical`` … ``informational``), the post-mortem's quality (0–100), each action's
+        priority (0–100 and ``P1``–``P4``, in document order) and each vulnerability's SSVC
+        decision (``track``, ``track*``, ``attend``, ``act``). Every score lists its terms
+        ``{name, input, level, weight, points, why}``; their points add up to the score.
+
+        >>> s = doc.score()                                      # doctest: +SKIP
+        >>> s["severity"]["score"], s["severity"]["tier"], s["actions"][0]["tier"]  # doctest: +SKIP
+        (75.9, 'critical', 'P1')
+
+        :param policy: supplies the weights and tier boundaries (``scoring``); the result
+            does not depend on ``as_of``.
+        :return: a dict with ``severity``, ``quality``, ``actions`` and ``vulnerabilities``.
+        :raises PolicyError: a dict policy that is not valid.
+        """
+        return json.loads(self.score_json(policy))
+
+    def score_json(self, policy: PolicyLike = None) -> str:
+        """Like :meth:`score`, as the library's compact JSON text."""
+        lib = _lib.lib()
+        with self._borrow() as doc, _policy_handle(policy) as pol:
+            return lib.call_string(lib.pm_score, doc, pol)
+
+    def plan(self, policy: PolicyLike = None) -> Dict[str, Any]:
+        """The prioritized remediation plan (docs/plan.md): the actions in the order to do
+        them (after their unfinished dependencies; the highest priority first among the
+        ready ones, ties by id; open before done and verified), each with its priority
+        ``score`` and ``tier``, ``suggested_due`` (its own ``due``, else ``as_of`` + the SLA
+        days of its tier), ``overdue``, ``unverified``, ``blocked_by`` and
+        ``on_critical_path``; the dependency ``cycles`` with their members; the
+        ``critical_path``; and ``counts``.
+
+        >>> p = doc.plan({"as_of": "2024-06-20T00:00:00Z"})     # doctest: +SKIP
+        >>> [i["id"] for i in p["items"]], p["overdue"], p["critical_path"]["actions"]  # doctest: +SKIP
+        (['A2', 'A4', 'A5', 'A6', 'A3', 'A1'], ['A4'], ['A4', 'A6'])
+
+        :param policy: supplies ``as_of`` (the day due dates count from; now when absent),
+            ``plan.sla_days`` (default ``{"P1": 7, "P2": 30, "P3": 90, "P4": 180}``),
+            ``thresholds.verify_within_days`` and the scoring settings.
+        :return: a dict with ``as_of``, ``sla_days``, ``items``, ``cycles``,
+            ``critical_path``, ``overdue``, ``unverified``, ``unknown_dependencies``,
+            ``self_dependencies``, ``rejected`` and ``counts``.
+        :raises PolicyError: a dict policy that is not valid.
+        """
+        result: Dict[str, Any] = json.loads(self.plan_json(policy))
+        return result
+
+    def plan_json(self, policy: PolicyLike = None) -> str:
+        """Like :meth:`plan`, as the library's compact JSON text."""
+        lib = _lib.lib()
+        with self._borrow() as doc, _policy_handle(policy) as pol:
+            return lib.call_string(lib.pm_plan, doc, pol)
+
     def import_timeline(self, data: Text, format: str, *, strict: bool = False,
                         source: Optional[str] = None,
                         offsets: Optional[Mapping[str, Union[str, timedelta]]] = None,
@@ -570,6 +626,58 @@ def import_file(path: PathLike, format: str, *, strict: bool = False,
                               dedupe_seconds, event_type, id_prefix, columns, min_time, max_time)
     fmt = _import_format(format)
     return _import_from_file(path, fmt, options, None)
+
+
+# --------------------------------------------------------------------------------------
+# CVSS
+
+
+def _cvss_vector(vector: Union[str, bytes]) -> bytes:
+    """The vector as NUL-terminated UTF-8 for the C API; an embedded NUL would cut it short
+    there (and score only its start), so it is refused here."""
+    if not isinstance(vector, (str, bytes)):
+        raise TypeError(f"vector must be str or bytes, not {type(vector).__name__}")
+    data = _utf8(vector, "vector")
+    if b"\0" in data:
+        raise InvalidArgumentError(PM_EINVALID, "CVSS vector: contains a NUL character")
+    return data
+
+
+def cvss(vector: Union[str, bytes]) -> Dict[str, Any]:
+    """Scores a CVSS v3.0, v3.1 or v4.0 vector exactly as the FIRST specifications do
+    (docs/cvss.md).
+
+    >>> pm.cvss("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H")   # doctest: +SKIP
+    {'version': '3.1', 'vector': 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H', 'base': 9.8, 'severity': 'Critical'}
+
+    :return: a dict with ``version`` (``"3.0"``, ``"3.1"`` or ``"4.0"``), ``vector``
+        (normalised: metrics in the specification's order), ``base``, ``severity``
+        (``"None"`` … ``"Critical"`` of the most specific score), and, when they apply,
+        ``temporal`` and ``environmental`` (v3: a temporal or environmental metric is
+        given), ``overall`` (v4: the CVSS-BT/BE/BTE score) and ``macro_vector`` (v4: the six
+        EQ digits, e.g. ``"000200"``). Absent values are absent keys.
+    :raises InvalidArgumentError: the vector is not valid (an unknown prefix, an unknown or
+        duplicate metric, a value the metric does not take, a missing base metric); the
+        message names the metric. It is also a ``ValueError``.
+    :raises TypeError: ``vector`` is neither ``str`` nor ``bytes``.
+    """
+    data = _cvss_vector(vector)
+    lib = _lib.lib()
+    return json.loads(lib.call_string(lib.pm_cvss_score, data))
+
+
+def cvss_base(vector: Union[str, bytes]) -> float:
+    """The base score of a CVSS vector (v4.0: the CVSS-B score, from the base metrics only),
+    e.g. ``9.8`` for ``"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"``. The whole vector
+    is checked, as :func:`cvss` checks it.
+
+    :raises InvalidArgumentError: as :func:`cvss`.
+    :raises TypeError: ``vector`` is neither ``str`` nor ``bytes``.
+    """
+    data = _cvss_vector(vector)
+    out = c_double(0.0)
+    _lib.lib().pm_cvss_base(byref(out), data)
+    return out.value
 
 
 # --------------------------------------------------------------------------------------

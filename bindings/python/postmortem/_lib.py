@@ -29,6 +29,7 @@ from ctypes import (
     Structure,
     byref,
     c_char_p,
+    c_double,
     c_int,
     c_size_t,
     c_uint,
@@ -172,6 +173,14 @@ _FUNCS: List[Decl] = [
     ("pm_findings_free", [FindingsHandle], None, None),
     # int pm_metrics(char **out, size_t *out_len, const pm_doc *doc, const pm_policy *policy);
     ("pm_metrics", [POINTER(OwnedStr), POINTER(c_size_t), DocHandle, PolicyHandle], c_int, _check),
+    # int pm_score(char **out, size_t *out_len, const pm_doc *doc, const pm_policy *policy);
+    ("pm_score", [POINTER(OwnedStr), POINTER(c_size_t), DocHandle, PolicyHandle], c_int, _check),
+    # int pm_plan(char **out, size_t *out_len, const pm_doc *doc, const pm_policy *policy);
+    ("pm_plan", [POINTER(OwnedStr), POINTER(c_size_t), DocHandle, PolicyHandle], c_int, _check),
+    # int pm_cvss_score(char **out, size_t *out_len, const char *vector);
+    ("pm_cvss_score", [POINTER(OwnedStr), POINTER(c_size_t), c_char_p], c_int, _check),
+    # int pm_cvss_base(double *out, const char *vector);
+    ("pm_cvss_base", [POINTER(c_double), c_char_p], c_int, _check),
     # int pm_import(pm_doc **out, int format, const char *data, size_t len,
     #               const char *options_json);
     ("pm_import", [POINTER(DocHandle), c_int, c_char_p, c_size_t, c_char_p], c_int, _check),
