@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up, builds, and runs the main job on a sample post-mortem: the postmortem CLI checks
-# it against the rule catalog, then measures its lifecycle (milestones, metrics, gaps). Usage: scripts/run-sample.sh [FILE.json]
+# it against the rule catalog, measures its lifecycle (milestones, metrics, gaps), scores it
+# (incident severity, action priorities, SSVC, post-mortem quality) and orders its plan. Usage: scripts/run-sample.sh [FILE.json]
 # (default: tests/data/examples/data-exfiltration-cloud-bucket.json)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,3 +23,5 @@ run() {
 # A fixed "now" (the day the samples were reviewed) makes the output reproducible.
 run check --as-of 2024-06-01T00:00:00Z "$sample"
 run metrics "$sample"
+run score --as-of 2024-06-01T00:00:00Z "$sample"
+run plan --as-of 2024-06-01T00:00:00Z "$sample"
