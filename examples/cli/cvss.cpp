@@ -4,6 +4,7 @@
 // (postmortem::to_value), so the two always say the same thing. A vector that is not valid
 // is reported on stderr and the others are still scored; the exit status is then 2.
 #include "commands.hpp"
+#include "report_common.hpp"
 #include "terminal.hpp"
 
 #include <postmortem/cvss.hpp>
@@ -25,14 +26,12 @@ namespace {
 namespace pm = postmortem;
 namespace json = boost::json;
 
-constexpr std::string_view format_names[] = {"text", "json"};
-
 const OptionSpec options[] = {
     {"format", 0, "FORMAT",
      "output format: 'text' (default), an aligned table; or 'json',\n"
      "an array of the library's score objects (docs/cvss.md)",
-     format_names},
-    {"help", 'h', "", "show this help and exit"},
+     text_json_formats},
+    help_option,
 };
 
 // Standard input holds vectors, one per line; more than this is not a list of vectors.
@@ -91,11 +90,6 @@ std::string reason(std::string why) {
 }
 
 // --- Text layout -------------------------------------------------------------------------
-
-std::size_t display_width(std::string_view s) {
-  return static_cast<std::size_t>(
-      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; }));
-}
 
 struct Column {
   std::string_view header;

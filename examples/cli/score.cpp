@@ -4,6 +4,7 @@
 // The text format is rendered from the same JSON value that --format json prints
 // (postmortem::to_value), so the two always say the same thing.
 #include "commands.hpp"
+#include "report_common.hpp"
 #include "terminal.hpp"
 
 #include <postmortem/document.hpp>
@@ -13,7 +14,6 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -23,13 +23,11 @@ namespace {
 namespace pm = postmortem;
 namespace json = boost::json;
 
-constexpr std::string_view format_names[] = {"text", "json"};
-
 const OptionSpec options[] = {
     {"format", 0, "FORMAT",
      "output format: 'text' (default), every score with its terms;\n"
      "or 'json', the library's score object (docs/scoring.md)",
-     format_names},
+     text_json_formats},
     {"policy", 0, "FILE",
      "read the policy from a JSON file ('-': standard input); its\n"
      "\"scoring\" member sets weights and tier boundaries, e.g.\n"
@@ -38,60 +36,10 @@ const OptionSpec options[] = {
      "an RFC 3339 time with an offset (2024-06-01T00:00:00Z) that\n"
      "overrides the policy's as_of, as in 'check'; no score depends\n"
      "on \"now\", so the output is the same for any --as-of"},
-    {"help", 'h', "", "show this help and exit"},
+    help_option,
 };
 
 // --- Text layout -------------------------------------------------------------------------
-
-std::size_t display_width(std::string_view s) {
-  return static_cast<std::size_t>(
-      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; }));
-}
-
-// An aligned table, indented by two spaces, columns two spaces apart; `right` columns are
-// right-aligned (numbers); the last column is never padded.
-struct Table {
-  std::vector<std::string> header;
-  std::vector<std::size_t> right;
-  std::vector<std::vector<std::string>> rows;
-
-  void add(std::vector<std::string> row) {
-    for (auto &cell : row) cell = escape_for_terminal(cell);
-    rows.push_back(std::move(row));
-  }
-
-  std::string render() const {
-    std::vector<std::size_t> width(header.size(), 0);
-    auto measure = [&](const std::vector<std::string> &row) {
-      for (std::size_t c = 0; c < row.size() && c < width.size(); ++c) width[c] = std::max(width[c], display_width(row[c]));
-    };
-    measure(header);
-    for (const auto &row : rows) measure(row);
-    std::string out;
-    auto line = [&](const std::vector<std::string> &row) {
-      std::string text = " ";
-      for (std::size_t c = 0; c < row.size(); ++c) {
-        const std::size_t pad = width[c] - display_width(row[c]);
-        const bool last = c + 1 == row.size();
-        text += ' ';
-        if (std::ranges::find(right, c) != right.end()) text.append(pad, ' ').append(row[c]);
-        else text.append(row[c]).append(last ? 0 : pad, ' ');
-        if (!last) text += ' ';
-      }
-      while (!text.empty() && text.back() == ' ') text.pop_back();
-      out += text;
-      out += '\n';
-    };
-    line(header);
-    for (const auto &row : rows) line(row);
-    return out;
-  }
-};
-
-std::string str(const json::object &o, std::string_view key) {
-  const json::value *v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
 
 // A number as the JSON has it: 75.9, 8, 0.333.
 std::string num(const json::object &o, std::string_view key) {
@@ -120,11 +68,7 @@ Table terms_table(const json::array &terms) {
 
 std::string render_text(const pm::Document &doc, const json::object &root) {
   std::string out;
-  if (doc.incident) {
-    const auto &inc = *doc.incident;
-    out += escape_for_terminal(fmt::format("Incident {}{}", inc.id.value_or("(no id)"), inc.title ? ": " + *inc.title : std::string()));
-    out += "\n\n";
-  }
+  if (doc.incident) out += incident_heading(doc) + "\n\n";
   const json::object &sev = root.at("severity").as_object();
   out += fmt::format("Severity: {} of 100, {}", num(sev, "score"), str(sev, "tier"));
   if (sev.contains("declared")) {
@@ -189,45 +133,10 @@ std::string render_text(const pm::Document &doc, const json::object &root) {
 
 // --- The command ---------------------------------------------------------------------------
 
-pm::Document load_document(const std::string &operand, const pm::Policy &policy, Context &ctx) {
-  const std::size_t max_bytes = policy.limits.max_document_bytes;
-  bool truncated = false;
-  std::string text = read_input(operand, max_bytes, truncated, ctx);
-  const std::string shown = display_name(operand);
-  if (truncated)
-    throw InputError(fmt::format("{}: the document is over the limit of {} bytes (max_document_bytes); raise "
-                                 "limits.max_document_bytes in a --policy file",
-                                 shown, max_bytes));
-  try {
-    return pm::parse(text, policy);
-  } catch (const pm::error &e) {
-    throw InputError(fmt::format("{}: {}; 'postmortem check' lists a document's problems", shown, e.what()));
-  }
-}
-
 int run_score(const ParsedArgs &args, Context &ctx) {
-  if (args.operands.empty()) throw UsageError("no FILE; name one document, or '-' for standard input");
-  if (args.operands.size() > 1) throw UsageError(fmt::format("one FILE at a time, got {}", args.operands.size()));
-  const auto policy_file = args.value("policy");
-  if (policy_file == "-" && args.operands[0] == "-")
-    throw UsageError("'-' (standard input) is given more than once; it can be read only once");
-  const bool as_json = args.value("format") == "json";
-
-  pm::Policy policy;
-  if (policy_file) policy = load_policy(*policy_file, "score", ctx);
-  if (auto as_of = args.value("as-of")) policy.as_of = parse_as_of(*as_of);
-
-  const pm::Document doc = load_document(args.operands[0], policy, ctx);
-  const pm::Score s = pm::score(doc, policy);
-  if (as_json) {
-    std::string text = escape_json_for_terminal(pm::to_json(s, doc, pm::WriteOptions{.pretty = true}));
-    if (!text.ends_with('\n')) text += '\n';
-    fmt::print(ctx.out, "{}", text);
-  } else {
-    const json::value root = pm::to_value(s, doc);
-    fmt::print(ctx.out, "{}", render_text(doc, root.as_object()));
-  }
-  return exit_ok;
+  return run_document_report(
+      args, ctx, "score", [](const pm::Document &doc, const pm::Policy &policy) { return pm::score(doc, policy); },
+      render_text);
 }
 
 } // namespace
