@@ -6,6 +6,7 @@
 // taking the best of --reps runs: boost::json::parse (the baseline), pm_doc_parse (C API),
 // postmortem::parse, and parse + validate. Peak memory is measured in a fresh child process
 // per mode (the process re-executes itself with --memory), as peak RSS over the input size.
+#include "common.hpp"
 #include "synth.hpp"
 
 #include <postmortem.h>
@@ -29,13 +30,8 @@
 
 namespace {
 
-using clock_type = std::chrono::steady_clock;
-
-double seconds(const std::function<void()> &fn) {
-  auto start = clock_type::now();
-  fn();
-  return std::chrono::duration<double>(clock_type::now() - start).count();
-}
+using pm_bench::parse_sizes;
+using pm_bench::seconds;
 
 struct Mode {
   const char *name;
@@ -75,10 +71,7 @@ long peak_rss_kib() {
 
 // Child mode: read the file, run one mode once, print peak RSS in KiB.
 int memory_child(const std::string &mode, const std::string &path) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  std::string text(static_cast<std::size_t>(in.tellg()), '\0');
-  in.seekg(0);
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  std::string text = pm_bench::slurp(path);
   for (const auto &m : modes())
     if (mode == m.name) {
       m.run(text);
@@ -89,22 +82,7 @@ int memory_child(const std::string &mode, const std::string &path) {
 }
 
 long measure_memory(const char *self, const std::string &mode, const std::string &path) {
-  std::string cmd = fmt::format("'{}' --memory {} '{}'", self, mode, path);
-  FILE *p = popen(cmd.c_str(), "r");
-  long kib = -1;
-  if (p) {
-    if (std::fscanf(p, "%ld", &kib) != 1) kib = -1;
-    pclose(p);
-  }
-  return kib;
-}
-
-std::vector<std::size_t> parse_sizes(const std::string &list) {
-  std::vector<std::size_t> out;
-  std::stringstream ss(list);
-  std::string item;
-  while (std::getline(ss, item, ',')) out.push_back(std::stoul(item));
-  return out;
+  return pm_bench::memory_child_output(self, mode, path, 1)[0];
 }
 
 } // namespace
@@ -137,7 +115,7 @@ int main(int argc, char **argv) {
     }
     validate_times.push_back(validate_only);
     std::string path = fmt::format("/tmp/pm_bench_{}_{}.json", n, getpid());
-    std::ofstream(path, std::ios::binary) << doc;
+    pm_bench::write_file(path, doc);
     double mb = static_cast<double>(doc.size()) / 1e6;
     long raw_kib = measure_memory(argv[0], "boost_json_parse", path);
     long pm_kib = measure_memory(argv[0], "parse_validate", path);

@@ -15,6 +15,7 @@
 // Metrics: a synthetic post-mortem of the same size (synth.hpp), timed against
 // boost::json::parse of its bytes: postmortem::metrics alone on the parsed document, and
 // parse + metrics; and the scaling of metrics between sizes (O(n log n)).
+#include "common.hpp"
 #include "synth.hpp"
 
 #include <postmortem/import.hpp>
@@ -41,13 +42,10 @@
 
 namespace {
 
-using clock_type = std::chrono::steady_clock;
-
-double seconds(const std::function<void()> &fn) {
-  auto start = clock_type::now();
-  fn();
-  return std::chrono::duration<double>(clock_type::now() - start).count();
-}
+using pm_bench::parse_sizes;
+using pm_bench::seconds;
+using pm_bench::slurp;
+using pm_bench::write_file;
 
 // Reads a file in 1 MiB blocks, as import_file does, handing each block to `fn`.
 template <class Fn> void read_blocks(const std::string &path, Fn &&fn) {
@@ -129,14 +127,6 @@ const std::vector<Mode> &modes() {
   return m;
 }
 
-std::string slurp(const std::string &path) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  std::string text(static_cast<std::size_t>(in.tellg()), '\0');
-  in.seekg(0);
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  return text;
-}
-
 const postmortem::Policy &bench_policy() {
   static const postmortem::Policy policy = postmortem::Policy::parse(R"({"as_of": "2024-06-01T00:00:00Z"})");
   return policy;
@@ -177,25 +167,8 @@ struct Memory {
 };
 
 Memory measure_memory(const char *self, const std::string &mode, const std::string &path) {
-  std::string cmd = fmt::format("'{}' --memory {} '{}'", self, mode, path);
-  Memory m;
-  if (FILE *p = popen(cmd.c_str(), "r")) {
-    if (std::fscanf(p, "%ld %ld", &m.peak_kib, &m.heap_kib) != 2) m = {};
-    pclose(p);
-  }
-  return m;
-}
-
-std::vector<std::size_t> parse_sizes(const std::string &list) {
-  std::vector<std::size_t> out;
-  std::stringstream ss(list);
-  std::string item;
-  while (std::getline(ss, item, ',')) out.push_back(std::stoul(item));
-  return out;
-}
-
-void write_file(const std::string &path, const std::string &text) {
-  std::ofstream(path, std::ios::binary) << text;
+  auto v = pm_bench::memory_child_output(self, mode, path, 2);
+  return {v[0], v[1]};
 }
 
 double mib(long kib) { return static_cast<double>(kib) / 1024.0; }
