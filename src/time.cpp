@@ -214,6 +214,8 @@ std::string Date::to_date_string() const {
   return fmt::format("{:04}-{:02}-{:02}", c.year, c.month, c.day);
 }
 
+std::string Day::to_string() const { return Date{days, std::nullopt}.to_date_string(); }
+
 std::string iso8601_duration(std::int64_t seconds) {
   if (seconds == 0) return "PT0S";
   std::string out = seconds < 0 ? "-P" : "P";

@@ -60,19 +60,19 @@ struct PlanItem {
   std::size_t action_index = 0;  ///< index in doc.actions
   std::size_t position = 0;      ///< 1-based place in the plan
   double score = 0;              ///< priority score (0–100)
-  PriorityTier tier = PriorityTier::P4;
-  ActionStatus status = ActionStatus::proposed;
-  /// The action's `due` when it has one, else as_of + the SLA days of its tier. Absent for
-  /// finished actions.
-  std::optional<Date> suggested_due;
-  std::optional<Date> sla_due;   ///< as_of + the SLA days of its tier (absent when finished)
-  bool due_after_sla = false;    ///< has a `due`, and it is later than sla_due
-  bool overdue = false;          ///< open and `due` before as_of (the day, UTC)
-  std::int64_t days_overdue = 0; ///< as_of's day minus `due`, when overdue
-  std::optional<Unverified> unverified; ///< finished but not (or no longer) verified
   /// Dependencies (indices in doc.actions) that are not finished: open, or rejected (work
   /// that will not happen). Empty for finished actions. In depends_on order, no repeats.
   std::vector<std::size_t> blocked_by;
+  std::int64_t days_overdue = 0; ///< as_of's day minus `due`, when overdue
+  /// The action's `due` when it has one, else as_of + the SLA days of its tier. Absent for
+  /// finished actions.
+  std::optional<Day> suggested_due;
+  std::optional<Day> sla_due;    ///< as_of + the SLA days of its tier (absent when finished)
+  PriorityTier tier = PriorityTier::P4;
+  ActionStatus status = ActionStatus::proposed;
+  std::optional<Unverified> unverified; ///< finished but not (or no longer) verified
+  bool due_after_sla = false;    ///< has a `due`, and it is later than sla_due
+  bool overdue = false;          ///< open and `due` before as_of (the day, UTC)
   bool in_cycle = false;         ///< a member of one of Plan::cycles
   bool after_cycle = false;      ///< placed after the others because of a cycle (member or dependant)
   bool on_critical_path = false;

@@ -11,6 +11,7 @@
 
 #include <postmortem/detail/enum.hpp>
 
+#include <compare>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -62,6 +63,18 @@ struct Date {
   std::string to_date_string() const;
 
   friend bool operator==(const Date &a, const Date &b) noexcept = default;
+};
+
+/**
+ * @brief A calendar day the library computed (a suggested due date, say): a Date without the
+ * text it was written as, in 4 bytes rather than a Date's 32.
+ */
+struct Day {
+  std::int32_t days = 0; ///< days since 1970-01-01
+  /// `YYYY-MM-DD`.
+  std::string to_string() const;
+
+  friend auto operator<=>(const Day &a, const Day &b) noexcept = default;
 };
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).

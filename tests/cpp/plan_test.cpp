@@ -87,7 +87,7 @@ const pm::PlanItem &item(const pm::Plan &plan, const pm::Document &doc, const st
   return *it;
 }
 
-std::string date(const std::optional<pm::Date> &d) { return d ? d->to_date_string() : "(none)"; }
+std::string date(const std::optional<pm::Day> &d) { return d ? d->to_string() : "(none)"; }
 
 // Hand-made priorities for the samples: 10 × impact + (5 − effort), so impact first, then the
 // cheaper action; tier P1 for impact 5, P2 for 4, P3 for 3, else P4.
