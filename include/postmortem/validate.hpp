@@ -12,6 +12,8 @@
 #include <postmortem/document.hpp>
 #include <postmortem/policy.hpp>
 
+#include <boost/json/value.hpp>
+
 #include <span>
 #include <string>
 #include <string_view>
@@ -63,6 +65,9 @@ Finding finding_from_error(const error &e);
 
 /// Findings as a JSON array of {code, severity, path, message, hint?}.
 std::string findings_to_json(const std::vector<Finding> &findings, bool pretty = false);
+
+/// The findings as the JSON array findings_to_json() writes.
+boost::json::value to_value(const std::vector<Finding> &findings);
 
 PM_END_NAMESPACE
 

@@ -101,7 +101,7 @@ Finding finding_from_error(const error &e) {
   return {std::string(code), Severity::error, "", e.what(), std::string(rule->fix)};
 }
 
-std::string findings_to_json(const std::vector<Finding> &findings, bool pretty) {
+boost::json::value to_value(const std::vector<Finding> &findings) {
   boost::json::array out;
   out.reserve(findings.size());
   for (const auto &f : findings) {
@@ -113,7 +113,11 @@ std::string findings_to_json(const std::vector<Finding> &findings, bool pretty) 
     if (!f.hint.empty()) o["hint"] = f.hint;
     out.push_back(std::move(o));
   }
-  return serialize_value(out, {.pretty = pretty});
+  return out;
+}
+
+std::string findings_to_json(const std::vector<Finding> &findings, bool pretty) {
+  return serialize_value(to_value(findings), {.pretty = pretty});
 }
 
 PM_END_NAMESPACE
