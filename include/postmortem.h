@@ -99,8 +99,12 @@ enum {
 /** Severities of findings, as returned by pm_findings_severity(). */
 enum { PM_SEVERITY_ERROR = 0, PM_SEVERITY_WARNING = 1, PM_SEVERITY_INFO = 2 };
 
-/** Output formats of pm_render() (a later version). */
-enum { PM_FORMAT_MARKDOWN = 1, PM_FORMAT_HTML = 2, PM_FORMAT_JSON = 3 };
+/** Output formats of pm_render(): the post-incident report (docs/report.md). */
+enum {
+  PM_FORMAT_MARKDOWN = 1, /**< Markdown (GitHub Flavored), readable as plain text */
+  PM_FORMAT_HTML = 2,     /**< one self-contained HTML file: inline CSS and SVG, no scripts */
+  PM_FORMAT_JSON = 3      /**< the analysis bundle: document, findings, metrics, score, plan */
+};
 
 /**
  * Input formats of pm_import(), pm_import_into() and pm_import_with_report(): forensic
@@ -457,6 +461,37 @@ PM_EXTERN(int) pm_score(char **out, size_t *out_len, const pm_doc *doc, const pm
  * Complexity: O((V + E) log V) in the actions and their dependencies.
  */
 PM_EXTERN(int) pm_plan(char **out, size_t *out_len, const pm_doc *doc, const pm_policy *policy);
+
+/* ------------------------------------------------------------------------------------- */
+/* Report                                                                                */
+
+/**
+ * The post-incident report of a document (docs/report.md): executive summary, impact,
+ * timeline, root causes and contributing factors with their why-chains, the remediation plan
+ * in plan order, open risks, lessons learned, evidence with hashes and custody, and the
+ * post-mortem's quality score and open findings. Sections with no data say so.
+ *
+ * Every piece of document text is escaped for its output context (attackers write some of
+ * it); HTML carries a Content-Security-Policy that forbids scripts and remote loads. The
+ * output depends only on the document and the policy: with a fixed `as_of` it is
+ * byte-identical from run to run.
+ *
+ * @param out     receives the report (UTF-8, NUL-terminated); set to NULL on failure. Required.
+ * @param out_len receives its length in bytes, without the NUL; set to 0 on failure. May be
+ *                NULL when the length is not wanted.
+ * @param doc     the document. Required; only read.
+ * @param format  PM_FORMAT_MARKDOWN, PM_FORMAT_HTML or PM_FORMAT_JSON (pretty-printed).
+ * @param policy  supplies `as_of` (the report's date and the plan's "now"), thresholds and
+ *                scoring settings; NULL means the default policy, whose "now" is the system
+ *                clock. Borrowed for the call.
+ * @return PM_OK; PM_EINVALID (`out` or `doc` NULL); PM_EFORMAT (`format` is not one of the
+ *         PM_FORMAT_* constants); PM_ENOMEM.
+ * Ownership: the caller owns `*out` and frees it with pm_free().
+ * Thread-safety: thread-safe; `doc` and `policy` are only read.
+ * Complexity: the analyses' cost (pm_validate, pm_metrics, pm_score, pm_plan) plus the size
+ * of the output.
+ */
+PM_EXTERN(int) pm_render(char **out, size_t *out_len, const pm_doc *doc, int format, const pm_policy *policy);
 
 /* ------------------------------------------------------------------------------------- */
 /* CVSS                                                                                  */

@@ -5,13 +5,14 @@
 namespace pmcli {
 
 std::span<const Command *const> commands() {
-  // One entry per subcommand, in the order `postmortem --help` lists them. Later: report,
-  // export, stats.
+  // One entry per subcommand, in the order `postmortem --help` lists them. Later: export,
+  // stats.
   static const Command *const table[] = {
       &check_command,
       &metrics_command,
       &score_command,
       &plan_command,
+      &report_command,
       &cvss_command,
       &import_command,
   };

@@ -11,6 +11,7 @@ extern const Command check_command;
 extern const Command metrics_command;
 extern const Command score_command;
 extern const Command plan_command;
+extern const Command report_command;
 extern const Command cvss_command;
 extern const Command import_command;
 

@@ -1,6 +1,7 @@
 // `postmortem import`: a forensic timeline (Timesketch, Plaso) turned into a postmortem/1
 // document, or added to one.
 #include "commands.hpp"
+#include "report_common.hpp"
 #include "terminal.hpp"
 
 #include <postmortem/document.hpp>
@@ -319,33 +320,6 @@ private:
 };
 
 // --- Output -----------------------------------------------------------------------------------
-
-/// Writes `text` to `path` through a temporary file in the same folder, renamed over it once
-/// complete, so an existing file (the --into document) is never left half-written.
-void write_file(const std::string &path, std::string_view text) {
-  namespace fs = std::filesystem;
-  const fs::path target(path);
-  fs::path temp = target;
-  temp += fmt::format(".tmp-{}", static_cast<long>(::getpid()));
-  auto fail = [&](int err) {
-    std::error_code ignored;
-    fs::remove(temp, ignored);
-    return InputError(fmt::format("cannot write '{}': {}", path, std::strerror(err)));
-  };
-  errno = 0;
-  std::FILE *f = std::fopen(temp.c_str(), "wb");
-  if (!f) {
-    const int err = errno ? errno : EIO;
-    throw InputError(fmt::format("cannot write '{}': {}", path, std::strerror(err)));
-  }
-  errno = 0;
-  const bool written = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  const int write_errno = errno;
-  if (std::fclose(f) != 0 || !written) throw fail(write_errno ? write_errno : (errno ? errno : EIO));
-  std::error_code ec;
-  fs::rename(temp, target, ec);
-  if (ec) throw fail(ec.value());
-}
 
 std::string plural(std::uint64_t n, std::string_view word) {
   return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");

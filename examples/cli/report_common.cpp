@@ -4,7 +4,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <system_error>
 #include <utility>
+
+#include <unistd.h>
 
 namespace pmcli {
 
@@ -100,5 +107,33 @@ void print_json(Context &ctx, std::string_view json) {
 }
 
 void print_text(Context &ctx, const std::string &text) { fmt::print(ctx.out, "{}", text); }
+
+/// Writes `text` to `path` through a temporary file in the same folder, renamed over it once
+/// complete, so an existing file (the --into document) is never left half-written.
+void write_file(const std::string &path, std::string_view text) {
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  fs::path temp = target;
+  temp += fmt::format(".tmp-{}", static_cast<long>(::getpid()));
+  auto fail = [&](int err) {
+    std::error_code ignored;
+    fs::remove(temp, ignored);
+    return InputError(fmt::format("cannot write '{}': {}", path, std::strerror(err)));
+  };
+  errno = 0;
+  std::FILE *f = std::fopen(temp.c_str(), "wb");
+  if (!f) {
+    const int err = errno ? errno : EIO;
+    throw InputError(fmt::format("cannot write '{}': {}", path, std::strerror(err)));
+  }
+  errno = 0;
+  const bool written = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  const int write_errno = errno;
+  if (std::fclose(f) != 0 || !written) throw fail(write_errno ? write_errno : (errno ? errno : EIO));
+  std::error_code ec;
+  fs::rename(temp, target, ec);
+  if (ec) throw fail(ec.value());
+}
+
 
 } // namespace pmcli

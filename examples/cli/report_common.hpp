@@ -75,6 +75,10 @@ void print_json(Context &ctx, std::string_view json);
 /// Prints text on ctx.out as it is.
 void print_text(Context &ctx, const std::string &text);
 
+/// Writes `text` to `path` through a temporary file in the same folder, renamed over it once
+/// complete, so an existing file is never left half-written. @throws InputError.
+void write_file(const std::string &path, std::string_view text);
+
 /// The text rendering of a report: from the document and the JSON value of the result.
 using RenderText = std::string (*)(const postmortem::Document &doc, const boost::json::object &root);
 

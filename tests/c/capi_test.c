@@ -885,6 +885,73 @@ static void test_plan_errors(void) {
 }
 
 /* ------------------------------------------------------------------------------------- */
+/* Report                                                                                */
+
+/* The three formats of one sample: each non-empty, of its kind, and the same twice. */
+static void test_render_formats(void) {
+  pm_doc *doc = NULL;
+  pm_policy *policy = NULL;
+  char *path = example_path("phishing-mfa-fatigue.json");
+  char *out = NULL, *again = NULL;
+  size_t out_len = 0, again_len = 0;
+
+  CHECK_RC(pm_doc_load(&doc, path), PM_OK);
+  free(path);
+  if (doc == NULL) return;
+  CHECK_RC(parse_policy(&policy, "{\"as_of\":\"2024-06-01T00:00:00Z\"}"), PM_OK);
+
+  CHECK_RC(pm_render(&out, &out_len, doc, PM_FORMAT_MARKDOWN, policy), PM_OK);
+  if (CHECK(out != NULL)) {
+    CHECK(out_len == strlen(out));
+    CHECK(strncmp(out, "# ", 2) == 0);
+    CHECK(contains(out, "Overdue invoice"));
+  }
+  pm_free(out);
+
+  CHECK_RC(pm_render(&out, &out_len, doc, PM_FORMAT_HTML, policy), PM_OK);
+  CHECK_RC(pm_render(&again, &again_len, doc, PM_FORMAT_HTML, policy), PM_OK);
+  if (CHECK(out != NULL && again != NULL)) {
+    CHECK(strncmp(out, "<!DOCTYPE html>", 15) == 0);
+    CHECK(contains(out, "Content-Security-Policy"));
+    CHECK(!contains(out, "<script"));
+    CHECK(out_len == again_len && memcmp(out, again, out_len) == 0); /* deterministic */
+  }
+  pm_free(out);
+  pm_free(again);
+
+  CHECK_RC(pm_render(&out, NULL, doc, PM_FORMAT_JSON, policy), PM_OK);
+  if (CHECK(out != NULL)) {
+    CHECK(contains(out, "\"report\": \"postmortem-report/1\""));
+    CHECK(contains(out, "\"as_of\": \"2024-06-01T00:00:00Z\""));
+    CHECK(contains(out, "\"plan\": {"));
+  }
+  pm_free(out);
+  pm_policy_free(policy);
+  pm_doc_free(doc);
+}
+
+static void test_render_errors(void) {
+  pm_doc *doc = NULL;
+  char *out = (char *)SENTINEL;
+  size_t out_len = 12345;
+
+  CHECK_RC(parse_text(&doc, "{\"schema\":\"postmortem/1\"}"), PM_OK);
+  CHECK_RC(pm_render(&out, &out_len, doc, 0, NULL), PM_EFORMAT);
+  CHECK(out == NULL && out_len == 0);
+  CHECK_LAST(PM_EFORMAT, "PM_FORMAT_MARKDOWN (1)");
+  CHECK_RC(pm_render(&out, &out_len, doc, PM_FORMAT_JSON + 1, NULL), PM_EFORMAT);
+  CHECK_RC(pm_render(&out, &out_len, NULL, PM_FORMAT_HTML, NULL), PM_EINVALID);
+  CHECK_LAST(PM_EINVALID, "doc");
+  CHECK_RC(pm_render(NULL, &out_len, doc, PM_FORMAT_HTML, NULL), PM_EINVALID);
+  CHECK_LAST(PM_EINVALID, "out");
+  /* An empty document still renders: every section says it has no data. */
+  CHECK_RC(pm_render(&out, &out_len, doc, PM_FORMAT_MARKDOWN, NULL), PM_OK);
+  CHECK(out != NULL && out_len > 0);
+  pm_free(out);
+  pm_doc_free(doc);
+}
+
+/* ------------------------------------------------------------------------------------- */
 /* CVSS                                                                                  */
 
 /*
@@ -1346,6 +1413,8 @@ int main(int argc, char **argv) {
   test_cvss_score_v3();
   test_cvss_score_v4();
   test_cvss_errors();
+  test_render_formats();
+  test_render_errors();
   test_import_new_document();
   test_import_options();
   test_import_into();

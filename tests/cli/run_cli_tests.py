@@ -689,6 +689,84 @@ def _(t):
     t.golden("help_plan.out", h.out)
 
 
+# --- postmortem report ------------------------------------------------------------------------
+# What each format says is tested in tests/cpp/report_test.cpp and byte for byte against the
+# golden reports (tests/data/report/golden); here: the command's options, files and errors.
+
+
+def report_cases():
+    for stem in SAMPLES:
+        path = DOCUMENTS[stem]
+
+        @case(f"report.{stem}")
+        def _(t, stem=stem, path=path):
+            md = t.run("report", AS_OF, path, expect=0)  # run() asserts no raw control character
+            t.check(md.out.startswith("# ") and md.err == "", "Markdown on stdout, nothing on stderr", md)
+            t.check(t.run("report", "--format", "markdown", AS_OF, path, expect=0).out == md.out,
+                    "'markdown' is 'md', the default", md)
+            t.check(t.run("report", "--format=md", AS_OF, "-", stdin=path, expect=0).out == md.out,
+                    "stdin", md)
+            golden_md = (TESTS / "data" / "report" / "golden" / f"{stem}.md").read_text(encoding="utf-8")
+            t.check(md.out == golden_md, "the CLI writes the golden report", md)
+            html = t.run("report", "--format", "html", AS_OF, path, expect=0)
+            t.check(html.out.startswith("<!DOCTYPE html>") and "<script" not in html.out, "HTML", html)
+            r = t.run("report", "--format", "json", AS_OF, path, expect=0)
+            bundle = json.loads(r.out)
+            t.check(bundle["report"] == "postmortem-report/1" and bundle["as_of"] == "2024-06-01T00:00:00Z",
+                    "the bundle's schema and as_of", r)
+            t.check(bundle["plan"] == plan_of(t, AS_OF, path)[1], "the bundle's plan is `plan`'s", r)
+
+
+report_cases()
+
+
+@case("report_output_file")
+def _(t):
+    """-o writes the file (nothing on stdout); the file holds what stdout would."""
+    path = DOCUMENTS["phishing-mfa-fatigue"]
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "report.html"
+        r = t.run("report", "--format", "html", AS_OF, "-o", str(out), path, expect=0)
+        t.check(r.out == "" and r.err == "", "nothing printed", r)
+        t.check(out.read_text(encoding="utf-8") == t.run("report", "--format", "html", AS_OF, path, expect=0).out,
+                "the file is the report", r)
+
+
+@case("report_errors")
+def _(t):
+    """Usage and input errors: exit 2, nothing on stdout, one line on stderr."""
+    path = DOCUMENTS["phishing-mfa-fatigue"]
+    runs = [
+        ["report"],
+        ["report", path, path],
+        ["report", "--format", "pdf", path],
+        ["report", "--as-of", "yesterday", path],
+        ["report", "-o", "", path],
+        ["report", "-o", cli_data("no-such-dir/report.md"), path],
+        ["report", cli_data("wrong-schema.json")],
+    ]
+    results = []
+    for args in runs:
+        r = t.run(*args, expect=2)
+        t.check(r.out == "", "nothing on stdout", r)
+        t.check(r.err.startswith("postmortem: ") and r.err.count("\n") == 1, "one line on stderr", r)
+        results.append(r)
+    t.golden("report_errors.txt", transcript(results))
+
+
+@case("help_report")
+def _(t):
+    top = t.run("--help", expect=0)
+    t.check(re.search(r"^  report\s+the post-incident report", top.out, re.M) is not None,
+            "the top-level help lists report", top)
+    h = t.run("report", "--help", expect=0)
+    for word in ("--format", "--output", "--policy", "--as-of", "md", "html", "json", "Exit status",
+                 "Examples:", "'-'", "Content-Security-Policy"):
+        t.check(word in h.out, f"report --help mentions {word}", h)
+    t.check(all(len(line) <= 90 for line in h.out.splitlines()), "help lines fit a terminal", h)
+    t.golden("help_report.out", h.out)
+
+
 @case("flawed_document")
 def _(t):
     """Each flaw planted in flawed.json (see its x_flaw members) is reported where it is, and

@@ -26,6 +26,7 @@ Every failure raises a subclass of :class:`postmortem.Error`.
 from ._api import (
     IMPORT_FORMATS,
     METRIC_NAMES,
+    REPORT_FORMATS,
     SEVERITIES,
     Document,
     Finding,
@@ -70,6 +71,7 @@ __all__ = [
     "ABI_VERSION",
     "IMPORT_FORMATS",
     "METRIC_NAMES",
+    "REPORT_FORMATS",
     "SEVERITIES",
     "Document",
     "Error",

@@ -396,6 +396,29 @@ class Document(Handle):
         with self._borrow() as doc, _policy_handle(policy) as pol:
             return lib.call_string(lib.pm_plan, doc, pol)
 
+    def render(self, format: str = "html", policy: PolicyLike = None) -> str:
+        """The post-incident report (docs/report.md) as text: ``"markdown"`` (or ``"md"``),
+        ``"html"`` (one self-contained file: inline CSS and SVG charts, no scripts) or
+        ``"json"`` (the analysis bundle: document, findings, metrics, score and plan).
+
+        Document text is escaped for each format. With a fixed ``as_of`` in the policy the
+        output is the same, byte for byte, every time.
+
+        >>> html = doc.render("html", {"as_of": "2024-06-01T00:00:00Z"})  # doctest: +SKIP
+        >>> html.startswith("<!DOCTYPE html>")                            # doctest: +SKIP
+        True
+
+        :param format: one of :data:`REPORT_FORMATS`, or ``"md"``.
+        :param policy: supplies ``as_of`` (the report's date; now when absent), thresholds
+            and scoring settings.
+        :raises FormatError: an unknown format.
+        :raises PolicyError: a dict policy that is not valid.
+        """
+        code = _report_format(format)
+        lib = _lib.lib()
+        with self._borrow() as doc, _policy_handle(policy) as pol:
+            return lib.call_string(lib.pm_render, doc, code, pol)
+
     def import_timeline(self, data: Text, format: str, *, strict: bool = False,
                         source: Optional[str] = None,
                         offsets: Optional[Mapping[str, Union[str, timedelta]]] = None,
@@ -447,6 +470,24 @@ class Document(Handle):
 
 # --------------------------------------------------------------------------------------
 # Import
+
+#: The report formats :meth:`Document.render` writes, in the order of the C constants
+#: PM_FORMAT_MARKDOWN (1), PM_FORMAT_HTML (2), PM_FORMAT_JSON (3).
+REPORT_FORMATS = ("markdown", "html", "json")
+
+
+def _report_format(name: str) -> int:
+    """The PM_FORMAT_* constant of a report format name (``"md"`` is ``"markdown"``)."""
+    if not isinstance(name, str):
+        raise TypeError(f"format must be a str, not {type(name).__name__}")
+    key = "markdown" if name == "md" else name
+    try:
+        return REPORT_FORMATS.index(key) + 1
+    except ValueError:
+        names = ", ".join(repr(n) for n in REPORT_FORMATS)
+        raise FormatError(PM_EFORMAT, f"unknown report format {name!r}; "
+                                      f"use one of {names} (or 'md')") from None
+
 
 #: The timeline formats :func:`import_timeline` reads, in the order of the C constants
 #: PM_IMPORT_TIMESKETCH_CSV (1), _TIMESKETCH_JSONL (2), _PLASO_L2TCSV (3), _PLASO_DYNAMIC (4).

@@ -177,6 +177,10 @@ _FUNCS: List[Decl] = [
     ("pm_score", [POINTER(OwnedStr), POINTER(c_size_t), DocHandle, PolicyHandle], c_int, _check),
     # int pm_plan(char **out, size_t *out_len, const pm_doc *doc, const pm_policy *policy);
     ("pm_plan", [POINTER(OwnedStr), POINTER(c_size_t), DocHandle, PolicyHandle], c_int, _check),
+    # int pm_render(char **out, size_t *out_len, const pm_doc *doc, int format,
+    #               const pm_policy *policy);
+    ("pm_render", [POINTER(OwnedStr), POINTER(c_size_t), DocHandle, c_int, PolicyHandle], c_int,
+     _check),
     # int pm_cvss_score(char **out, size_t *out_len, const char *vector);
     ("pm_cvss_score", [POINTER(OwnedStr), POINTER(c_size_t), c_char_p], c_int, _check),
     # int pm_cvss_base(double *out, const char *vector);
