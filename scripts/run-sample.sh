@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up, builds, and runs the main job on a sample post-mortem: the postmortem CLI checks
 # it against the rule catalog, measures its lifecycle (milestones, metrics, gaps), scores it
-# (incident severity, action priorities, SSVC, post-mortem quality) and orders its plan. Usage: scripts/run-sample.sh [FILE.json]
+# (incident severity, action priorities, SSVC, post-mortem quality), orders its plan, and
+# writes its post-incident report (Markdown and HTML, in build/). Usage: scripts/run-sample.sh [FILE.json]
 # (default: tests/data/examples/data-exfiltration-cloud-bucket.json)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,3 +26,13 @@ run check --as-of 2024-06-01T00:00:00Z "$sample"
 run metrics "$sample"
 run score --as-of 2024-06-01T00:00:00Z "$sample"
 run plan --as-of 2024-06-01T00:00:00Z "$sample"
+
+# The post-incident report: both files next to the build, and the Markdown's first lines here.
+name=$(basename "$sample" .json)
+"$cli" report --as-of 2024-06-01T00:00:00Z -o "build/report-$name.md" "$sample"
+"$cli" report --format html --as-of 2024-06-01T00:00:00Z -o "build/report-$name.html" "$sample"
+echo "\$ postmortem report --as-of 2024-06-01T00:00:00Z $sample   (first 40 lines)"
+head -n 40 "build/report-$name.md"
+echo "..."
+echo
+echo "Report written to build/report-$name.md and build/report-$name.html (open it in a browser)."

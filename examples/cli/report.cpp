@@ -26,8 +26,8 @@ const OptionSpec options[] = {
      report_formats},
     {"output", 'o', "FILE", "write the report to FILE instead of standard output"},
     {"policy", 0, "FILE",
-     "read the policy from a JSON file ('-': standard input): thresholds,\n"
-     "scoring weights, SLA days, rule severities"},
+     "read the policy from a JSON file ('-': standard input):\n"
+     "thresholds, scoring weights, SLA days, rule severities"},
     {"as-of", 0, "TIMESTAMP",
      "an RFC 3339 time with an offset (2024-06-01T00:00:00Z) that\n"
      "overrides the policy's as_of: the report's date, and the day\n"
@@ -83,7 +83,7 @@ extern const Command report_command{
     "\n"
     "Examples:\n"
     "  postmortem report incident.json | less\n"
-    "  postmortem report --format html --as-of 2024-06-01T00:00:00Z -o report.html incident.json\n"
+    "  postmortem report --format html --as-of 2024-06-01T00:00:00Z -o out.html in.json\n"
     "  postmortem report --format json incident.json | jq '.plan.overdue'\n",
     options,
     run_report,

@@ -117,7 +117,8 @@ std::string escape_terminal_json(std::string_view json);
  * Every ASCII punctuation character Markdown could read as syntax is backslash-escaped (so no
  * link, image, emphasis, code span, raw HTML, HTML comment, entity, autolink or table cell
  * boundary can come from the text); line breaks become spaces; invisible and control
- * characters become visible escapes as in escape_html().
+ * characters become visible escapes as in escape_html(). A run that GFM would turn into an
+ * e-mail link whatever its escapes (`name@example.com`) is written as a code span instead.
  */
 std::string escape_markdown(std::string_view text);
 

@@ -104,6 +104,9 @@ struct Summary {
 };
 Summary executive_summary(const Document &doc, const Analysis &analysis, const Policy &policy);
 
+/// The TLP 2.0 label's name as FIRST writes it after "TLP:": "CLEAR", "AMBER+STRICT"…
+std::string tlp_words(Tlp tlp);
+
 /// What the report says, from the document and its analysis.
 Content build_content(const Document &doc, const Analysis &analysis, const Policy &policy);
 

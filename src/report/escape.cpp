@@ -72,12 +72,6 @@ void visible(std::string &out, char32_t c) {
 
 constexpr std::string_view replacement = "\xef\xbf\xbd"; // U+FFFD
 
-// The ASCII punctuation CommonMark lets a backslash escape; every one of them is escaped, so
-// no Markdown (or GFM table, strikethrough, autolink) syntax can come from the text.
-bool markdown_punctuation(char32_t c) {
-  return c < 0x80 && std::string_view("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~").find(static_cast<char>(c)) != std::string_view::npos;
-}
-
 } // namespace
 
 bool is_unsafe_code_point(char32_t c) noexcept {
@@ -137,23 +131,126 @@ std::string escape_html(std::string_view text) {
       [](std::string &out, unsigned char) { out += replacement; });
 }
 
-std::string escape_markdown(std::string_view text) {
-  return transform(
-      text,
-      [](std::string &out, char32_t c, std::string_view bytes) {
-        if (markdown_punctuation(c)) out += '\\';
-        out += bytes;
-      },
-      [](std::string &out, char32_t c) {
-        if (c == '\n' || c == '\r' || c == '\t') {
-          out += ' '; // layout, not content: a line break would end a table row or a list item
-          return;
-        }
+namespace {
+
+bool ascii_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+
+bool blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// Which ASCII punctuation is escaped, and why. Everything else (`.`, `,`, `:`, `-` inside a
+// line, `'`, `"`, `(`, `)`, `#`…) is left alone, so dates, times, scores and sentences read as
+// they were written. `start` is where a block marker would be (the first character after up
+// to three spaces when the text may start a block; npos when it cannot), and `list_marker`
+// the `.` or `)` of an ordered-list marker there. Escaping a block marker that turns out to
+// be mid-line is harmless.
+bool markdown_escape_needed(std::string_view text, std::size_t i, std::size_t start, std::size_t list_marker) {
+  const char c = text[i];
+  switch (c) {
+  case '\\': // escapes
+  case '`':  // code spans
+  case '*':  // emphasis, bullets
+  case '[':  // links, images, footnotes (so `!`, `(` and `)` need nothing)
+  case ']':
+  case '<':  // raw HTML, comments, autolinks
+  case '&':  // entities
+  case '|':  // GFM table cells
+  case '~':  // GFM strikethrough, fences
+  case '$':  // math on GitHub
+    return true;
+  case '_': // emphasis; CommonMark never reads `_` between two letters or digits as emphasis
+    return !(i > 0 && i + 1 < text.size() && ascii_alnum(text[i - 1]) && ascii_alnum(text[i + 1]));
+  case '#': // ATX headings, block quotes, bullets, setext underlines, thematic breaks: only
+  case '>': // where a block starts
+  case '-':
+  case '+':
+  case '=':
+    return i == start;
+  case '.': // an ordered-list marker (`1.` where a block starts), or GFM's `www.` autolink
+  case ')':
+    if (i == list_marker) return true;
+    return c == '.' && i >= 3 && (text[i - 1] | 0x20) == 'w' && (text[i - 2] | 0x20) == 'w' && (text[i - 3] | 0x20) == 'w';
+  case ':': // GFM's `http://`, `https://`, `ftp://` autolinks
+    return text.substr(i + 1, 2) == "//";
+  default:
+    return false;
+  }
+}
+
+// `at_start`: the text may begin a block (a paragraph, a list item), so block markers and an
+// indentation of four or more spaces (a code block) are neutralized there.
+std::string escape_markdown_plain(std::string_view text, bool at_start) {
+  std::size_t start = std::string_view::npos, list_marker = std::string_view::npos;
+  bool indented = false;
+  if (at_start) {
+    start = 0;
+    while (start < text.size() && blank(text[start])) ++start;
+    indented = start >= 4;
+    std::size_t digits = start;
+    while (digits < text.size() && digits - start < 9 && text[digits] >= '0' && text[digits] <= '9') ++digits;
+    if (digits > start && digits < text.size() && (text[digits] == '.' || text[digits] == ')')) list_marker = digits;
+  }
+
+  std::string out;
+  out.reserve(text.size() + text.size() / 8);
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const Decoded d = decode_utf8(text, i);
+    if (d.length == 0) {
+      out += replacement;
+      i += 1;
+      continue;
+    }
+    const char32_t c = d.code_point;
+    if (i == 0 && indented) {
+      out += "&#32;"; // four leading spaces would start a code block; one reference breaks them
+    } else if (is_unsafe_code_point(c)) {
+      if (c == '\n' || c == '\r' || c == '\t') {
+        out += ' '; // layout, not content: a line break would end a table row or a list item
+      } else {
         std::string escaped;
         visible(escaped, c); // "\u202e": its backslash is Markdown punctuation too
         out += "\\" + escaped;
-      },
-      [](std::string &out, unsigned char) { out += replacement; });
+      }
+    } else {
+      if (c < 0x80 && markdown_escape_needed(text, i, start, list_marker)) out += '\\';
+      out.append(text.substr(i, d.length));
+    }
+    i += d.length;
+  }
+  return out;
+}
+
+// GFM's extended autolinks turn `name@example.com` into a mailto: link after escapes are
+// resolved, so no escaping of its characters stops them; a code span does. These are the
+// characters GFM accepts around the `@` (its local part, then its domain); none of them is
+// special inside a code span, so the run is written there as it is.
+bool email_local(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+         c == '+' || c == '-';
+}
+bool email_domain(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+}
+
+} // namespace
+
+std::string escape_markdown(std::string_view text) {
+  std::string out;
+  std::size_t done = 0; // text[0, done) is written
+  for (std::size_t at = text.find('@'); at != std::string_view::npos; at = text.find('@', at + 1)) {
+    if (at < done) continue;
+    std::size_t begin = at, end = at + 1;
+    while (begin > done && email_local(text[begin - 1])) --begin;
+    while (end < text.size() && email_domain(text[end])) ++end;
+    if (begin == at || end == at + 1) continue; // nothing on one side: not an address
+    out += escape_markdown_plain(text.substr(done, begin - done), done == 0);
+    out += '`';
+    out += text.substr(begin, end - begin);
+    out += '`';
+    done = end;
+  }
+  out += escape_markdown_plain(text.substr(done), done == 0);
+  return out;
 }
 
 PM_END_NAMESPACE

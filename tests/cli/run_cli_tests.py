@@ -691,7 +691,9 @@ def _(t):
 
 # --- postmortem report ------------------------------------------------------------------------
 # What each format says is tested in tests/cpp/report_test.cpp and byte for byte against the
-# golden reports (tests/data/report/golden); here: the command's options, files and errors.
+# golden reports (tests/data/report/golden, as of 2024-06-01); here: the command's options,
+# files and errors.
+REPORT_AS_OF = "--as-of=2024-06-01T00:00:00Z"
 
 
 def report_cases():
@@ -700,21 +702,21 @@ def report_cases():
 
         @case(f"report.{stem}")
         def _(t, stem=stem, path=path):
-            md = t.run("report", AS_OF, path, expect=0)  # run() asserts no raw control character
+            md = t.run("report", REPORT_AS_OF, path, expect=0)  # run() asserts no raw control character
             t.check(md.out.startswith("# ") and md.err == "", "Markdown on stdout, nothing on stderr", md)
-            t.check(t.run("report", "--format", "markdown", AS_OF, path, expect=0).out == md.out,
+            t.check(t.run("report", "--format", "markdown", REPORT_AS_OF, path, expect=0).out == md.out,
                     "'markdown' is 'md', the default", md)
-            t.check(t.run("report", "--format=md", AS_OF, "-", stdin=path, expect=0).out == md.out,
+            t.check(t.run("report", "--format=md", REPORT_AS_OF, "-", stdin=path, expect=0).out == md.out,
                     "stdin", md)
             golden_md = (TESTS / "data" / "report" / "golden" / f"{stem}.md").read_text(encoding="utf-8")
             t.check(md.out == golden_md, "the CLI writes the golden report", md)
-            html = t.run("report", "--format", "html", AS_OF, path, expect=0)
+            html = t.run("report", "--format", "html", REPORT_AS_OF, path, expect=0)
             t.check(html.out.startswith("<!DOCTYPE html>") and "<script" not in html.out, "HTML", html)
-            r = t.run("report", "--format", "json", AS_OF, path, expect=0)
+            r = t.run("report", "--format", "json", REPORT_AS_OF, path, expect=0)
             bundle = json.loads(r.out)
             t.check(bundle["report"] == "postmortem-report/1" and bundle["as_of"] == "2024-06-01T00:00:00Z",
                     "the bundle's schema and as_of", r)
-            t.check(bundle["plan"] == plan_of(t, AS_OF, path)[1], "the bundle's plan is `plan`'s", r)
+            t.check(bundle["plan"] == plan_of(t, REPORT_AS_OF, path)[1], "the bundle's plan is `plan`'s", r)
 
 
 report_cases()
@@ -726,9 +728,9 @@ def _(t):
     path = DOCUMENTS["phishing-mfa-fatigue"]
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "report.html"
-        r = t.run("report", "--format", "html", AS_OF, "-o", str(out), path, expect=0)
+        r = t.run("report", "--format", "html", REPORT_AS_OF, "-o", str(out), path, expect=0)
         t.check(r.out == "" and r.err == "", "nothing printed", r)
-        t.check(out.read_text(encoding="utf-8") == t.run("report", "--format", "html", AS_OF, path, expect=0).out,
+        t.check(out.read_text(encoding="utf-8") == t.run("report", "--format", "html", REPORT_AS_OF, path, expect=0).out,
                 "the file is the report", r)
 
 
