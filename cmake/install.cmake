@@ -30,6 +30,12 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/postmortem/
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/postmortem COMPONENT Development
         FILES_MATCHING PATTERN "*.hpp")
 
+# The built-in ATT&CK and KEV tables are compiled into the library: their licences and the
+# MITRE attribution (data/README.md) go with every installed copy.
+install(FILES ${PROJECT_SOURCE_DIR}/data/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR}/data)
+install(FILES ${PROJECT_SOURCE_DIR}/data/attack/LICENSE.txt DESTINATION ${CMAKE_INSTALL_DOCDIR}/data/attack)
+install(FILES ${PROJECT_SOURCE_DIR}/data/kev/LICENSE.txt DESTINATION ${CMAKE_INSTALL_DOCDIR}/data/kev)
+
 install(EXPORT postmortem-targets
         NAMESPACE postmortem::
         FILE postmortem-targets.cmake

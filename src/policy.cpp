@@ -1,3 +1,4 @@
+#include <postmortem/knowledge.hpp>
 #include <postmortem/policy.hpp>
 #include <postmortem/validate.hpp>
 
@@ -9,7 +10,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <fstream>
+#include <iterator>
 
 PM_BEGIN_NAMESPACE
 
@@ -43,7 +48,10 @@ constexpr ThresholdSetting threshold_settings[] = {
     {"duplicate_event_seconds", &Thresholds::duplicate_event_seconds, 0},
 };
 
-constexpr std::string_view top_level_members[] = {"as_of", "rules", "thresholds", "regulatory_deadlines", "limits", "plan", "scoring"};
+constexpr std::string_view top_level_members[] = {"as_of", "rules", "thresholds", "regulatory_deadlines", "limits", "plan", "scoring", "knowledge"};
+
+// `knowledge`: newer upstream ATT&CK and KEV files (docs/knowledge.md).
+constexpr std::string_view knowledge_members[] = {"attack", "attack_techniques", "attack_tactics", "kev"};
 
 // The plan's settings (docs/plan.md): `sla_days` per priority tier, in PriorityTier order.
 constexpr std::string_view plan_members[] = {"sla_days"};
@@ -177,6 +185,55 @@ void read_scoring(ScoringSettings &scoring, const json::value &v) {
   }
 }
 
+// The path a /knowledge/<member> names, and the file's contents.
+std::pair<std::string, std::string> read_knowledge_file(const json::object &o, std::string_view member) {
+  const json::value *v = o.if_contains(member);
+  if (!v->is_string() || v->get_string().empty())
+    policy_error(fmt::format("policy: /knowledge/{} must be a file path (a non-empty string)", member));
+  std::string path(v->get_string());
+  std::ifstream in(path, std::ios::binary);
+  if (!in) policy_error(fmt::format("policy: /knowledge/{}: cannot read \"{}\": {}", member, path, std::strerror(errno)));
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) policy_error(fmt::format("policy: /knowledge/{}: cannot read \"{}\"", member, path));
+  return {std::move(path), std::move(text)};
+}
+
+std::shared_ptr<const Knowledge> read_knowledge(const json::value &v) {
+  if (!v.is_object())
+    policy_error("policy: /knowledge must be an object such as {\"attack\": \"enterprise-attack.json\", \"kev\": \"known_exploited_vulnerabilities.json\"}");
+  const json::object &o = v.get_object();
+  for (const auto &kv : o)
+    if (std::ranges::find(knowledge_members, std::string_view(kv.key())) == std::end(knowledge_members))
+      policy_error(fmt::format("policy: unknown member /knowledge/{}{}", std::string_view(kv.key()), did_you_mean(kv.key(), knowledge_members)));
+  const bool tsv = o.contains("attack_techniques") || o.contains("attack_tactics");
+  if (tsv && !(o.contains("attack_techniques") && o.contains("attack_tactics")))
+    policy_error("policy: /knowledge/attack_techniques and /knowledge/attack_tactics go together (the two TSV files)");
+  if (tsv && o.contains("attack"))
+    policy_error("policy: /knowledge/attack (a STIX bundle) and /knowledge/attack_techniques (TSV) exclude each other");
+  auto k = std::make_shared<Knowledge>(); // the built-in tables, replaced below
+  auto load = [](std::string_view member, const std::string &path, auto &&fn) {
+    try {
+      fn();
+    } catch (const error &e) {
+      policy_error(fmt::format("policy: /knowledge/{}: \"{}\": {}", member, path, e.what()));
+    }
+  };
+  if (o.contains("attack")) {
+    auto [path, text] = read_knowledge_file(o, "attack");
+    load("attack", path, [&] { k->load_attack_stix(text); });
+  }
+  if (tsv) {
+    auto [tpath, techniques] = read_knowledge_file(o, "attack_techniques");
+    auto [apath, tactics] = read_knowledge_file(o, "attack_tactics");
+    load("attack_techniques", tpath + "\" and \"" + apath, [&] { k->load_attack_tsv(techniques, tactics); });
+  }
+  if (o.contains("kev")) {
+    auto [path, text] = read_knowledge_file(o, "kev");
+    load("kev", path, [&] { k->load_kev_json(text); });
+  }
+  return k;
+}
+
 std::map<std::string, double, std::less<>> read_deadlines(const json::value &v) {
   if (!v.is_object()) policy_error("policy: /regulatory_deadlines must be an object such as {\"GDPR\": 72} (hours)");
   std::map<std::string, double, std::less<>> out;
@@ -228,6 +285,8 @@ Policy Policy::parse(std::string_view text) {
       read_plan(policy.plan, value);
     } else if (key == "scoring") {
       read_scoring(policy.scoring, value);
+    } else if (key == "knowledge") {
+      policy.knowledge = read_knowledge(value);
     } else if (key.substr(0, 2) != "x_") {
       policy_error(fmt::format("policy: unknown member \"{}\"{}", key, did_you_mean(key, top_level_members)));
     }

@@ -16,7 +16,8 @@
  *  "plan": {"sla_days": {"P1": 7, "P2": 30, "P3": 90, "P4": 180}},
  *  "scoring": {"severity_weights": {"cvss": 20}, "severity_tiers": {"critical": 80},
  *              "priority_weights": {"impact": 40}, "priority_tiers": {"P1": 75},
- *              "quality_weights": {"evidence": 5}}}
+ *              "quality_weights": {"evidence": 5}},
+ *  "knowledge": {"attack": "enterprise-attack.json", "kev": "known_exploited_vulnerabilities.json"}}
  * ```
  *
  * Thread-safety: a Policy is a plain value; concurrent reads are safe.
@@ -32,11 +33,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
 PM_BEGIN_NAMESPACE
+
+class Knowledge;
 
 /// How serious a finding is. Numbered like the C API's PM_SEVERITY_* constants.
 PM_ENUM(Severity, error, warning, info)
@@ -101,11 +105,16 @@ struct Policy {
   Limits limits;
   PlanSettings plan;
   ScoringSettings scoring;
+  /// The ATT&CK and KEV tables (knowledge.hpp) of PM111/PM112/PM114/PM115 and of scoring;
+  /// null means the built-in ones. JSON `"knowledge"` names newer upstream files, read
+  /// when the policy is parsed (docs/knowledge.md).
+  std::shared_ptr<const Knowledge> knowledge;
 
   /**
    * @brief Reads a policy from JSON.
    * @throws error errc::policy when the text is not JSON, a member is unknown, a rule code is
-   *   not in the catalog, or a value has the wrong type or range; the message names it.
+   *   not in the catalog, a value has the wrong type or range, or a `knowledge` file cannot
+   *   be read or is not in its format; the message names it.
    */
   static Policy parse(std::string_view json);
 

@@ -109,8 +109,9 @@ std::vector<ActionPriority> action_priorities(const Document &doc, const Policy 
 /// Only the post-mortem's quality.
 QualityScore quality(const Document &doc, const Policy &policy = {});
 
-/// The SSVC decision of every vulnerability, in document order.
-std::vector<SsvcDecision> ssvc_decisions(const Document &doc);
+/// The SSVC decision of every vulnerability, in document order. A vulnerability without
+/// `known_exploited` that the policy's KEV catalog lists counts as actively exploited.
+std::vector<SsvcDecision> ssvc_decisions(const Document &doc, const Policy &policy = {});
 
 /**
  * @brief Looks up the CISA coordinator decision table (CERT/CC SSVC,

@@ -8,6 +8,7 @@
 #include <postmortem/score.hpp>
 
 #include <postmortem/cvss.hpp>
+#include <postmortem/knowledge.hpp>
 #include <postmortem/timeline.hpp>
 
 #include "score/ssvc.hpp"
@@ -128,15 +129,36 @@ constexpr double assets_full = 100;
 // Priority: what a factor's kind is worth when an action addresses it.
 constexpr std::array<double, 3> factor_kind_levels = {1.0, 0.5, 0.25}; // root_cause, contributing, mitigating
 
+// Whether a vulnerability counts as listed in CISA KEV: the document's `known_exploited` when
+// it says (an explicit false included), else the KEV catalog of the policy's knowledge.
+struct KevStatus {
+  bool listed = false;
+  const KevEntry *entry = nullptr; // set when the catalog decided
+};
+
+KevStatus kev_status(const Vulnerability &v, const Knowledge &k) {
+  if (v.known_exploited) return {*v.known_exploited, nullptr};
+  const KevEntry *e = v.id ? k.find_kev(*v.id) : nullptr;
+  return {e != nullptr, e};
+}
+
+// "listed in CISA KEV", with the date CISA added it when the catalog (not the document) says so.
+std::string kev_phrase(const KevStatus &s) {
+  return s.entry ? fmt::format("listed in CISA KEV (added {})", s.entry->date_added) : std::string("listed in CISA KEV");
+}
+
 // A vulnerability's weight for the actions that treat a factor tied to it.
-double vulnerability_level(const Vulnerability &v) {
-  const bool exploited = v.exploited.value_or(false), kev = v.known_exploited.value_or(false);
+double vulnerability_level(const Vulnerability &v, const Knowledge &k) {
+  const bool exploited = v.exploited.value_or(false), kev = kev_status(v, k).listed;
   return exploited && kev ? 1.0 : exploited ? 0.75 : kev ? 0.5 : 0.0;
 }
 
-std::string vulnerability_flags(const Vulnerability &v) {
-  const bool exploited = v.exploited.value_or(false), kev = v.known_exploited.value_or(false);
-  return exploited && kev ? "exploited, in KEV" : exploited ? "exploited" : kev ? "in KEV" : "neither exploited nor in KEV";
+std::string vulnerability_flags(const Vulnerability &v, const Knowledge &k) {
+  const bool exploited = v.exploited.value_or(false);
+  const KevStatus kev = kev_status(v, k);
+  if (!kev.listed) return exploited ? "exploited" : "neither exploited nor in KEV";
+  if (!kev.entry) return exploited ? "exploited, in KEV" : "in KEV";
+  return exploited ? "exploited, " + kev_phrase(kev) : kev_phrase(kev);
 }
 
 // --- Severity ----------------------------------------------------------------------------
@@ -144,7 +166,7 @@ std::string vulnerability_flags(const Vulnerability &v) {
 /// Whether an asset counts toward the scope: compromised `yes` or `unknown` (absent = unknown).
 bool in_scope(const Asset &a) { return a.compromised != Compromised::no; }
 
-void severity_terms(const Document &doc, Terms &t) {
+void severity_terms(const Document &doc, const Knowledge &knowledge, Terms &t) {
   static const Impact no_impact;
   const Impact &imp = doc.incident && doc.incident->impact ? *doc.incident->impact : no_impact;
 
@@ -238,9 +260,15 @@ void severity_terms(const Document &doc, Terms &t) {
   std::optional<double> top_cvss;
   std::string cvss_of, skipped;
   bool kev_exploited = false, kev_any = false;
+  std::string kev_exploited_from, kev_any_from; // "CVE-… listed in CISA KEV (added …)" when the catalog said
   for (const auto &v : doc.vulnerabilities) {
     const bool exploited = v.exploited.value_or(false);
-    if (v.known_exploited.value_or(false)) (exploited ? kev_exploited : kev_any) = true;
+    if (const KevStatus kev = kev_status(v, knowledge); kev.listed) {
+      bool &flag = exploited ? kev_exploited : kev_any;
+      std::string &from = exploited ? kev_exploited_from : kev_any_from;
+      if (!flag) from = kev.entry ? fmt::format(": {} is {}", v.id.value_or("?"), kev_phrase(kev)) : std::string();
+      flag = true;
+    }
     if (!exploited || !v.cvss) continue;
     std::string why;
     auto s = try_cvss_score(*v.cvss, &why);
@@ -257,9 +285,9 @@ void severity_terms(const Document &doc, Terms &t) {
     t.add("cvss", 0, 0, "no exploited vulnerability with a valid CVSS vector" + skipped);
   const double kev = kev_exploited ? 1.0 : kev_any ? 0.5 : 0.0;
   t.add("kev", kev, kev,
-        kev_exploited ? "an exploited vulnerability is listed in CISA KEV"
-        : kev_any     ? "a vulnerability is listed in CISA KEV, but was not exploited here (0.5)"
-                      : "no vulnerability listed in CISA KEV");
+        kev_exploited ? "an exploited vulnerability is listed in CISA KEV" + kev_exploited_from
+        : kev_any     ? "a vulnerability is listed in CISA KEV, but was not exploited here (0.5)" + kev_any_from
+                      : std::string("no vulnerability listed in CISA KEV"));
 
   const Determination det = doc.incident && doc.incident->determination ? *doc.incident->determination : Determination::confirmed;
   const double factor = level_of(determination_factors, det);
@@ -312,17 +340,17 @@ struct Tie {
 /// For each factor, its strongest tie to a vulnerability: a shared asset id, or the
 /// vulnerability's id named as a whole word in the factor's title, description, why-chain,
 /// control or tags. O(total text + references), with hash lookups.
-std::vector<Tie> factor_ties(const Document &doc) {
+std::vector<Tie> factor_ties(const Document &doc, const Knowledge &k) {
   std::vector<Tie> ties(doc.factors.size());
   if (doc.vulnerabilities.empty()) return ties;
   std::unordered_map<std::string_view, std::size_t> by_id, by_asset; // → strongest vulnerability index
   auto keep = [&](auto &map, std::string_view key, std::size_t vi) {
     auto [it, fresh] = map.emplace(key, vi);
-    if (!fresh && vulnerability_level(doc.vulnerabilities[vi]) > vulnerability_level(doc.vulnerabilities[it->second])) it->second = vi;
+    if (!fresh && vulnerability_level(doc.vulnerabilities[vi], k) > vulnerability_level(doc.vulnerabilities[it->second], k)) it->second = vi;
   };
   for (std::size_t vi = 0; vi < doc.vulnerabilities.size(); ++vi) {
     const auto &v = doc.vulnerabilities[vi];
-    if (vulnerability_level(v) == 0) continue;
+    if (vulnerability_level(v, k) == 0) continue;
     if (v.id) keep(by_id, *v.id, vi);
     for (const auto &a : v.asset_ids) keep(by_asset, a, vi);
   }
@@ -330,7 +358,7 @@ std::vector<Tie> factor_ties(const Document &doc) {
     const Factor &f = doc.factors[fi];
     Tie &tie = ties[fi];
     auto consider = [&](std::size_t vi, std::string via) {
-      const double level = vulnerability_level(doc.vulnerabilities[vi]);
+      const double level = vulnerability_level(doc.vulnerabilities[vi], k);
       if (level > tie.level) tie = Tie{level, vi, std::move(via)};
     };
     for (const auto &a : f.asset_ids)
@@ -354,7 +382,7 @@ std::vector<ActionPriority> priorities(const Document &doc, const Policy &policy
   std::unordered_map<std::string_view, std::size_t> factor_index;
   for (std::size_t i = 0; i < doc.factors.size(); ++i)
     if (doc.factors[i].id) factor_index.emplace(*doc.factors[i].id, i);
-  const std::vector<Tie> ties = factor_ties(doc);
+  const std::vector<Tie> ties = factor_ties(doc, knowledge_of(policy));
 
   std::vector<ActionPriority> out;
   out.reserve(doc.actions.size());
@@ -385,7 +413,7 @@ std::vector<ActionPriority> priorities(const Document &doc, const Policy &policy
       if (tie.level > tie_level) {
         tie_level = tie.level;
         const Vulnerability &v = doc.vulnerabilities[tie.vulnerability];
-        tie_why = fmt::format("factor {} is tied to {} ({}) by {}", id, v.id.value_or("?"), vulnerability_flags(v), tie.via);
+        tie_why = fmt::format("factor {} is tied to {} ({}) by {}", id, v.id.value_or("?"), vulnerability_flags(v, knowledge_of(policy)), tie.via);
       }
     }
     t.add("addresses", kind_level, kind_level, kind_why);
@@ -413,7 +441,7 @@ std::optional<std::string> metric(std::string_view vector, std::string_view name
   }
 }
 
-SsvcDecision ssvc_one(const Document &doc, std::size_t vi,
+SsvcDecision ssvc_one(const Document &doc, std::size_t vi, const Knowledge &knowledge,
                       const std::unordered_map<std::string_view, std::size_t> &asset_index) {
   const Vulnerability &v = doc.vulnerabilities[vi];
   SsvcDecision d;
@@ -429,8 +457,8 @@ SsvcDecision ssvc_one(const Document &doc, std::size_t vi,
   std::string exploitation = "none", why;
   if (v.exploited.value_or(false)) {
     exploitation = "active", why = "exploited in this incident";
-  } else if (v.known_exploited.value_or(false)) {
-    exploitation = "active", why = "listed in CISA KEV";
+  } else if (const KevStatus kev = kev_status(v, knowledge); kev.listed) {
+    exploitation = "active", why = kev_phrase(kev);
   } else if (auto e = m("E"); e && (*e == "P" || *e == "F" || *e == "H" || *e == "A")) {
     exploitation = *e == "A" && v4 ? "active" : "public poc";
     why = fmt::format("CVSS exploit maturity E:{}", *e);
@@ -611,7 +639,7 @@ json::array terms_value(const std::vector<ScoreTerm> &terms) {
 SeverityScore incident_severity(const Document &doc, const Policy &policy) {
   const Weights weights(detail::severity_weight_defaults, policy.scoring.severity_weights);
   Terms t(weights);
-  severity_terms(doc, t);
+  severity_terms(doc, knowledge_of(policy), t);
   SeverityScore s;
   s.score = t.score();
   s.tier = tier_of(s.score, Weights(detail::severity_tier_defaults, policy.scoring.severity_tiers));
@@ -637,13 +665,13 @@ QualityScore quality(const Document &doc, const Policy &policy) {
   return q;
 }
 
-std::vector<SsvcDecision> ssvc_decisions(const Document &doc) {
+std::vector<SsvcDecision> ssvc_decisions(const Document &doc, const Policy &policy) {
   std::unordered_map<std::string_view, std::size_t> asset_index;
   for (std::size_t i = 0; i < doc.assets.size(); ++i)
     if (doc.assets[i].id) asset_index.emplace(*doc.assets[i].id, i);
   std::vector<SsvcDecision> out;
   out.reserve(doc.vulnerabilities.size());
-  for (std::size_t i = 0; i < doc.vulnerabilities.size(); ++i) out.push_back(ssvc_one(doc, i, asset_index));
+  for (std::size_t i = 0; i < doc.vulnerabilities.size(); ++i) out.push_back(ssvc_one(doc, i, knowledge_of(policy), asset_index));
   return out;
 }
 
@@ -660,7 +688,7 @@ Score score(const Document &doc, const Policy &policy) {
   s.severity = incident_severity(doc, policy);
   s.quality = quality(doc, policy);
   s.actions = priorities(doc, policy, s.severity);
-  s.vulnerabilities = ssvc_decisions(doc);
+  s.vulnerabilities = ssvc_decisions(doc, policy);
   return s;
 }
 

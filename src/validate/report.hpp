@@ -82,7 +82,9 @@ void check_timeline(const Document &doc, Report &report);
 void check_analysis(const Document &doc, Report &report);
 /// PM501–PM509: the remediation actions.
 void check_actions(const Document &doc, Report &report);
-/// PM113: vulnerabilities' CVSS vectors parse.
+/// PM111, PM112, PM115: ATT&CK technique ids and tactic short names (the policy's knowledge).
+void check_attack(const Document &doc, Report &report);
+/// PM113: vulnerabilities' CVSS vectors parse; PM114: KEV-listed vulnerabilities are marked so.
 void check_vulnerabilities(const Document &doc, Report &report);
 /// PM116: indicator values well-formed for their type.
 void check_indicators(const Document &doc, Report &report);

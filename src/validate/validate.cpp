@@ -26,8 +26,8 @@ namespace {
 // The rule families, run in this order.
 using Checker = void (*)(const Document &, Report &);
 constexpr Checker checkers[] = {
-    check_structure, check_vulnerabilities, check_indicators, check_references, check_timeline,
-    check_analysis,  check_actions,         check_evidence,   check_review,
+    check_structure, check_attack,  check_vulnerabilities, check_indicators, check_references,
+    check_timeline,  check_analysis, check_actions,        check_evidence,   check_review,
 };
 
 // Sort key of a JSON Pointer in document order: each member token becomes its position in
