@@ -108,19 +108,22 @@ enum {
 
 /**
  * Input formats of pm_import(), pm_import_into() and pm_import_with_report(): forensic
- * timelines, described in docs/import.md. PM_IMPORT_VERIS is reserved for the VERIS interop
- * work: this build returns PM_EFORMAT for it.
+ * timelines, described in docs/import.md, and VERIS incidents (docs/interop.md), which
+ * pm_import() turns into a whole new document (the other two return PM_EFORMAT for them).
  */
 enum {
   PM_IMPORT_TIMESKETCH_CSV = 1,   /**< Timesketch CSV (message, datetime, timestamp_desc) */
   PM_IMPORT_TIMESKETCH_JSONL = 2, /**< Timesketch JSONL: one JSON object per line */
   PM_IMPORT_PLASO_L2TCSV = 3,     /**< Plaso l2tcsv: the 17 fixed columns */
   PM_IMPORT_PLASO_DYNAMIC = 4,    /**< Plaso dynamic CSV (psort's default output) */
-  PM_IMPORT_VERIS = 5             /**< reserved: not in this build (PM_EFORMAT) */
+  PM_IMPORT_VERIS = 5             /**< a VERIS 1.3/1.4 incident: pm_import() only, a new document */
 };
 
-/** Output formats of pm_export() (a later version). */
-enum { PM_EXPORT_VERIS = 1, PM_EXPORT_STIX = 2 };
+/** Output formats of pm_export(): the sharing formats (docs/interop.md). */
+enum {
+  PM_EXPORT_VERIS = 1, /**< VERIS 1.4 JSON (validates against the VERIS schema) */
+  PM_EXPORT_STIX = 2   /**< a STIX 2.1 bundle: incident, courses of action, attack patterns... */
+};
 
 /** Flags of pm_doc_to_json(). */
 enum {
@@ -494,6 +497,36 @@ PM_EXTERN(int) pm_plan(char **out, size_t *out_len, const pm_doc *doc, const pm_
 PM_EXTERN(int) pm_render(char **out, size_t *out_len, const pm_doc *doc, int format, const pm_policy *policy);
 
 /* ------------------------------------------------------------------------------------- */
+/* Export                                                                                */
+
+/**
+ * The document in a sharing format (docs/interop.md maps every field): VERIS 1.4 JSON, which
+ * validates against the VERIS schema, or a STIX 2.1 bundle (the incident, a course-of-action
+ * per action, attack-patterns, vulnerabilities, the organization's identity, relationships,
+ * TLP markings), with deterministic ids, so exporting twice gives the same bytes.
+ *
+ * `options_json` (NULL: the defaults) may hold `"redact": true` (remove people's names,
+ * owners, participants, evidence locations and x_ extensions first) or
+ * `"redact": {"fields": ["incident.summary", "timeline[].description", ...]}` (those free-text
+ * members too), and `"organization": "Example Corp"` (the STIX identity, the VERIS victim).
+ * VERIS has no TLP marking: a VERIS export of a TLP:RED document carries none; redact it.
+ *
+ * @param out          receives the JSON (UTF-8, NUL-terminated, pretty-printed); set to NULL
+ *                     on failure. Required.
+ * @param out_len      receives its length in bytes; set to 0 on failure. May be NULL.
+ * @param doc          the document. Required; only read.
+ * @param format       PM_EXPORT_VERIS or PM_EXPORT_STIX.
+ * @param options_json the options as JSON text, or NULL.
+ * @return PM_OK; PM_EINVALID (`out` or `doc` NULL, or options that do not parse or name an
+ *         unknown member or field, said in pm_error_last()); PM_EFORMAT (an unknown format);
+ *         PM_ENOMEM.
+ * Ownership: the caller owns `*out` and frees it with pm_free().
+ * Thread-safety: thread-safe; `doc` is only read.
+ * Complexity: O(size of the document).
+ */
+PM_EXTERN(int) pm_export(char **out, size_t *out_len, const pm_doc *doc, int format, const char *options_json);
+
+/* ------------------------------------------------------------------------------------- */
 /* CVSS                                                                                  */
 
 /*
@@ -576,9 +609,10 @@ PM_EXTERN(int) pm_cvss_base(double *out, const char *vector);
  *                     the defaults.
  * @return PM_OK (also when rows were skipped); PM_EINVALID (`out` NULL, `data` NULL with
  *   `len` > 0, or `options_json` not valid: the message names the member);
- *   PM_EFORMAT (an unknown `format`, PM_IMPORT_VERIS, which this build does not import,
- *   data not in that format (no header, a mandatory column missing), or in strict mode an
- *   unreadable row: the message gives its line and column); PM_ENOMEM.
+ *   PM_EFORMAT (an unknown `format`, data not in that format (no header, a mandatory column
+ *   missing; for PM_IMPORT_VERIS: JSON that is not a VERIS incident), or in strict mode an
+ *   unreadable row: the message gives its line and column); PM_EPARSE (PM_IMPORT_VERIS:
+ *   not JSON); PM_ENOMEM. PM_IMPORT_VERIS takes no options (NULL or `{}`).
  * Ownership: the caller owns `*out` and frees it with pm_doc_free().
  * Thread-safety: thread-safe.
  */

@@ -2,6 +2,9 @@
 #include "capi.hpp"
 
 #include <postmortem/import.hpp>
+#include <postmortem/interop.hpp>
+
+#include <boost/json.hpp>
 
 #include <memory>
 #include <string>
@@ -34,8 +37,8 @@ pm::ImportFormat format_of(int format, const char *function) {
   if (format == PM_IMPORT_VERIS)
     throw pm::error(pm::errc::format,
                     std::string(function) +
-                        ": VERIS import (PM_IMPORT_VERIS) is not in this build yet; it arrives with "
-                        "the VERIS interop work. This build imports " +
+                        ": a VERIS incident (PM_IMPORT_VERIS) becomes a whole new document, so only "
+                        "pm_import() takes it; into an existing document this function imports " +
                         std::string(known_formats));
   throw pm::error(pm::errc::format, std::string(function) + ": unknown import format " +
                                         std::to_string(format) + "; use " +
@@ -93,10 +96,30 @@ std::pair<pm::Document, pm::ImportReport> import_copy(const pm_doc &doc, const R
 
 } // namespace
 
+namespace {
+
+/// A VERIS incident as a new document. It takes no options: `options_json` is NULL or `{}`.
+std::unique_ptr<pm_doc> import_veris_new(const char *data, size_t len, const char *options_json) {
+  const std::string_view input = input_of(data, len, "pm_import");
+  if (options_json != nullptr) {
+    boost::json::error_code ec;
+    const boost::json::value v = boost::json::parse(options_json, ec);
+    if (ec || !v.is_object() || !v.get_object().empty())
+      throw pm::error(pm::errc::invalid_argument, "pm_import: VERIS import takes no options; pass NULL or {}");
+  }
+  return std::make_unique<pm_doc>(pm_doc{pm::import_veris(input)});
+}
+
+} // namespace
+
 int pm_import(pm_doc **out, int format, const char *data, size_t len, const char *options_json) {
   if (out != nullptr) *out = nullptr;
   return guard([&] {
     require(out, "pm_import", "out");
+    if (format == PM_IMPORT_VERIS) {
+      *out = import_veris_new(data, len, options_json).release();
+      return;
+    }
     const Request r = request_of(format, data, len, options_json, "pm_import");
     *out = import_new(r).first.release();
   });

@@ -5,8 +5,7 @@
 namespace pmcli {
 
 std::span<const Command *const> commands() {
-  // One entry per subcommand, in the order `postmortem --help` lists them. Later: export,
-  // stats.
+  // One entry per subcommand, in the order `postmortem --help` lists them. Later: stats.
   static const Command *const table[] = {
       &check_command,
       &metrics_command,
@@ -15,6 +14,7 @@ std::span<const Command *const> commands() {
       &report_command,
       &cvss_command,
       &import_command,
+      &export_command,
   };
   return table;
 }

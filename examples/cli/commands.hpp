@@ -14,6 +14,7 @@ extern const Command plan_command;
 extern const Command report_command;
 extern const Command cvss_command;
 extern const Command import_command;
+extern const Command export_command;
 
 } // namespace pmcli
 

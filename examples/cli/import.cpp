@@ -6,6 +6,7 @@
 
 #include <postmortem/document.hpp>
 #include <postmortem/import.hpp>
+#include <postmortem/interop.hpp>
 
 #include <fmt/format.h>
 
@@ -35,7 +36,7 @@ namespace {
 namespace pm = postmortem;
 
 constexpr std::string_view from_names[] = {"timesketch", "timesketch-csv", "timesketch-jsonl",
-                                           "plaso",      "plaso-l2tcsv",   "plaso-dynamic"};
+                                           "plaso",      "plaso-l2tcsv",   "plaso-dynamic", "veris"};
 
 const OptionSpec options[] = {
     {"from", 0, "FORMAT",
@@ -43,7 +44,9 @@ const OptionSpec options[] = {
      "JSONL, told apart by the file: a .jsonl/.json name or a\n"
      "first '{'), 'timesketch-csv', 'timesketch-jsonl', 'plaso'\n"
      "(l2tcsv or dynamic CSV, told apart by the header line),\n"
-     "'plaso-l2tcsv' or 'plaso-dynamic'",
+     "'plaso-l2tcsv' or 'plaso-dynamic'; or 'veris': a VERIS\n"
+     "1.3/1.4 incident, which becomes a whole new document\n"
+     "(docs/interop.md; the timeline options do not apply)",
      from_names},
     {"into", 0, "DOC",
      "add the events to this postmortem/1 document ('-':\n"
@@ -372,8 +375,38 @@ pm::Document load_into(const std::string &name, Context &ctx) {
   }
 }
 
+// --from veris: one VERIS incident in, one new document out (docs/interop.md).
+int run_import_veris(const Settings &s, const ParsedArgs &args, Context &ctx) {
+  if (s.into) throw UsageError("--into adds timeline events; a VERIS incident becomes a new document of its own");
+  for (std::string_view timeline_only : {"strict", "source", "offset", "time-zone", "zone", "dedupe", "type",
+                                         "id-prefix", "column", "options"})
+    if (args.has(timeline_only))
+      throw UsageError(fmt::format("--{} applies to timelines, not to --from veris", timeline_only));
+  const pm::Policy defaults;
+  bool truncated = false;
+  const std::string text = read_input(s.input, defaults.limits.max_document_bytes, truncated, ctx);
+  if (truncated)
+    throw InputError(fmt::format("{}: over the limit of {} bytes (max_document_bytes)", display_name(s.input),
+                                 defaults.limits.max_document_bytes));
+  pm::Document doc;
+  try {
+    doc = pm::import_veris(text, defaults);
+  } catch (const pm::error &e) {
+    throw InputError(fmt::format("{} (read as VERIS): {}", display_name(s.input), e.what()));
+  }
+  std::string json = pm::to_json(doc, pm::WriteOptions{.pretty = true});
+  if (!json.ends_with('\n')) json += '\n';
+  if (s.output && *s.output != "-") write_file(*s.output, json);
+  else fmt::print(ctx.out, "{}", escape_json_for_terminal(json));
+  const std::string id = doc.incident && doc.incident->id ? *doc.incident->id : std::string("(no id)");
+  fmt::print(ctx.err, "imported VERIS incident {} from {}\n", escape_for_terminal(id),
+             escape_for_terminal(display_name(s.input)));
+  return exit_ok;
+}
+
 int run_import(const ParsedArgs &args, Context &ctx) {
   Settings s = settings_from(args, ctx);
+  if (s.from == "veris") return run_import_veris(s, args, ctx);
   const bool from_stdin = s.input == "-";
   std::optional<pm::Document> into;
   if (s.into) into = load_into(*s.into, ctx);

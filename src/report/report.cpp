@@ -37,7 +37,7 @@ std::string render(const Document &doc, const Analysis &analysis, ReportFormat f
   switch (format) {
   case ReportFormat::markdown: return detail::write_markdown(detail::build_content(doc, analysis, policy));
   case ReportFormat::html: return detail::write_html(detail::build_content(doc, analysis, policy), doc, analysis, policy);
-  case ReportFormat::json: return serialize_value(report_bundle(doc, analysis, policy), {.pretty = true}) + "\n";
+  case ReportFormat::json: return serialize_value(report_bundle(doc, analysis, policy), {.pretty = true}); // ends with \n
   }
   throw error(errc::invalid_argument, "render: unknown report format " + std::to_string(static_cast<int>(format)));
 }

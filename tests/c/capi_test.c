@@ -952,6 +952,65 @@ static void test_render_errors(void) {
 }
 
 /* ------------------------------------------------------------------------------------- */
+/* Export                                                                                */
+
+/* The phishing sample to STIX and to VERIS, and the VERIS back to a document. */
+static void test_export_formats(void) {
+  pm_doc *doc = NULL, *back = NULL;
+  char *path = example_path("phishing-mfa-fatigue.json");
+  char *out = NULL, *again = NULL;
+  size_t out_len = 0, again_len = 0;
+
+  CHECK_RC(pm_doc_load(&doc, path), PM_OK);
+  free(path);
+  if (doc == NULL) return;
+  CHECK_RC(pm_export(&out, &out_len, doc, PM_EXPORT_STIX, "{\"organization\": \"Example Corp\"}"), PM_OK);
+  CHECK_RC(pm_export(&again, &again_len, doc, PM_EXPORT_STIX, "{\"organization\": \"Example Corp\"}"), PM_OK);
+  if (CHECK(out != NULL && again != NULL)) {
+    CHECK(contains(out, "\"type\": \"bundle\""));
+    CHECK(contains(out, "\"name\": \"Example Corp\""));
+    CHECK(out_len == again_len && memcmp(out, again, out_len) == 0); /* deterministic */
+  }
+  pm_free(out);
+  pm_free(again);
+  CHECK_RC(pm_export(&out, &out_len, doc, PM_EXPORT_VERIS, NULL), PM_OK);
+  if (CHECK(out != NULL)) {
+    CHECK(contains(out, "\"schema_version\": \"1.4"));
+    CHECK_RC(pm_import(&back, PM_IMPORT_VERIS, out, out_len, NULL), PM_OK);
+    CHECK(back != NULL);
+  }
+  pm_free(out);
+  pm_doc_free(back);
+  pm_doc_free(doc);
+}
+
+static void test_export_errors(void) {
+  pm_doc *doc = NULL;
+  char *out = (char *)SENTINEL;
+  size_t out_len = 12345;
+
+  CHECK_RC(parse_text(&doc, "{\"schema\":\"postmortem/1\"}"), PM_OK);
+  CHECK_RC(pm_export(&out, &out_len, doc, 0, NULL), PM_EFORMAT);
+  CHECK(out == NULL && out_len == 0);
+  CHECK_LAST(PM_EFORMAT, "use PM_EXPORT_VERIS (1) or PM_EXPORT_STIX (2)");
+  CHECK_RC(pm_export(&out, &out_len, doc, PM_EXPORT_STIX + 1, NULL), PM_EFORMAT);
+  CHECK_RC(pm_export(&out, &out_len, NULL, PM_EXPORT_STIX, NULL), PM_EINVALID);
+  CHECK_LAST(PM_EINVALID, "doc");
+  CHECK_RC(pm_export(NULL, &out_len, doc, PM_EXPORT_STIX, NULL), PM_EINVALID);
+  CHECK_LAST(PM_EINVALID, "out");
+  /* Options: JSON, known members, known fields (with a suggestion). */
+  CHECK_RC(pm_export(&out, &out_len, doc, PM_EXPORT_STIX, "{\"redact\": "), PM_EINVALID);
+  CHECK_LAST(PM_EINVALID, "not valid JSON");
+  CHECK_RC(pm_export(&out, &out_len, doc, PM_EXPORT_STIX, "{\"redcat\": true}"), PM_EINVALID);
+  CHECK_LAST(PM_EINVALID, "\"redcat\" is not an option");
+  CHECK_RC(pm_export(&out, &out_len, doc, PM_EXPORT_VERIS, "{\"redact\": {\"fields\": [\"incident.sumary\"]}}"),
+           PM_EINVALID);
+  CHECK_LAST(PM_EINVALID, "(did you mean \"incident.summary\"?)");
+  CHECK(out == NULL && out_len == 0);
+  pm_doc_free(doc);
+}
+
+/* ------------------------------------------------------------------------------------- */
 /* CVSS                                                                                  */
 
 /*
@@ -1344,8 +1403,19 @@ static void test_import_errors(void) {
   CHECK(doc == NULL);
 
   /* Format constants. */
+  /* VERIS: a whole incident, so only pm_import() takes it; "{}" is JSON but no incident. */
   CHECK_RC(pm_import(&doc, PM_IMPORT_VERIS, "{}", 2, NULL), PM_EFORMAT);
-  CHECK_LAST(PM_EFORMAT, "VERIS import (PM_IMPORT_VERIS) is not in this build yet");
+  CHECK(doc == NULL);
+  CHECK_LAST(PM_EFORMAT, "VERIS");
+  CHECK_RC(pm_import(&doc, PM_IMPORT_VERIS, "{}", 2, "{\"strict\": true}"), PM_EINVALID);
+  CHECK_LAST(PM_EINVALID, "VERIS import takes no options");
+  {
+    pm_doc *target = NULL;
+    CHECK_RC(parse_text(&target, "{\"schema\":\"postmortem/1\"}"), PM_OK);
+    CHECK_RC(pm_import_into(target, PM_IMPORT_VERIS, "{}", 2, NULL), PM_EFORMAT);
+    CHECK_LAST(PM_EFORMAT, "only pm_import() takes it");
+    pm_doc_free(target);
+  }
   CHECK_RC(pm_import(&doc, 0, ts_csv, strlen(ts_csv), NULL), PM_EFORMAT);
   CHECK_LAST(PM_EFORMAT, "unknown import format 0");
   CHECK_RC(pm_import(&doc, 6, ts_csv, strlen(ts_csv), NULL), PM_EFORMAT);
@@ -1415,6 +1485,8 @@ int main(int argc, char **argv) {
   test_cvss_errors();
   test_render_formats();
   test_render_errors();
+  test_export_formats();
+  test_export_errors();
   test_import_new_document();
   test_import_options();
   test_import_into();

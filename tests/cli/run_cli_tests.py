@@ -769,6 +769,82 @@ def _(t):
     t.golden("help_report.out", h.out)
 
 
+# --- postmortem export and import --from veris -------------------------------------------------
+# The mappings are tested in tests/cpp/interop_test.cpp and the outputs against the VERIS and
+# STIX schemas in tests/interop; here: the commands' options, redaction flags and errors.
+
+
+@case("export_stix_and_veris")
+def _(t):
+    path = DOCUMENTS["network-breach-vpn-appliance"]
+    stix = t.run("export", "--to", "stix", "--organization", "Example Corp", path, expect=0)
+    bundle = json.loads(stix.out)
+    t.check(bundle["type"] == "bundle", "a STIX bundle", stix)
+    names = [o.get("name") for o in bundle["objects"] if o["type"] == "identity"]
+    t.check(names == ["Example Corp"], f"the organization is the identity, got {names}", stix)
+    t.check(t.run("export", "--to", "stix", "--organization", "Example Corp", path, expect=0).out == stix.out,
+            "exporting twice gives the same bytes", stix)
+    veris = t.run("export", "--to", "veris", path, expect=0)
+    t.check(json.loads(veris.out)["schema_version"].startswith("1.4"), "VERIS 1.4", veris)
+    # --redact removes the owners; --redact-field removes the summary as well.
+    doc = json.loads((TESTS / path).read_text(encoding="utf-8"))
+    owners = [a["owner"] for a in doc["actions"]]
+    t.check(any(o in stix.out for o in owners), "without --redact the owners are exported", stix)
+    r = t.run("export", "--to", "stix", "--redact", path, expect=0)
+    t.check(not any(o in r.out for o in owners), "--redact removes every owner", r)
+    t.check(doc["incident"]["summary"] in r.out, "--redact keeps the free text", r)
+    r = t.run("export", "--to", "veris", "--redact-field", "incident.summary", path, expect=0)
+    t.check(doc["incident"]["summary"] not in r.out, "--redact-field removes the summary", r)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "bundle.json"
+        r = t.run("export", "--to", "stix", "-o", str(out), path, expect=0)
+        t.check(r.out == "" and out.read_text(encoding="utf-8") == t.run("export", "--to", "stix", path,
+                                                                         expect=0).out, "-o writes the file", r)
+
+
+@case("export_errors")
+def _(t):
+    """Usage and input errors: exit 2, nothing on stdout, one line on stderr."""
+    path = DOCUMENTS["phishing-mfa-fatigue"]
+    runs = [
+        ["export", path],
+        ["export", "--to", "misp", path],
+        ["export", "--to", "stix"],
+        ["export", "--to", "stix", path, path],
+        ["export", "--to", "stix", "--redact-field", "incident.sumary", path],
+        ["export", "--to", "veris", cli_data("wrong-schema.json")],
+    ]
+    results = []
+    for args in runs:
+        r = t.run(*args, expect=2)
+        t.check(r.out == "", "nothing on stdout", r)
+        t.check(r.err.startswith("postmortem: ") and r.err.count("\n") == 1, "one line on stderr", r)
+        results.append(r)
+    t.golden("export_errors.txt", transcript(results))
+
+
+@case("import_veris")
+def _(t):
+    """A VERIS pass case (tests/data/veris) becomes a new document; timeline flags are refused."""
+    case_file = TESTS / "data" / "veris" / "tests" / "valid_action.hacking.json"
+    incident = json.dumps(json.loads(case_file.read_text(encoding="utf-8"))["incident"]).encode()
+    r = t.run("import", "--from", "veris", "-", stdin=incident, expect=0)
+    doc = json.loads(r.out)
+    t.check(doc["schema"] == "postmortem/1" and "incident" in doc, "a postmortem/1 document", r)
+    t.check(r.err.startswith("imported VERIS incident "), "a summary on stderr", r)
+    # It is a well-formed postmortem/1 document: no structure (PM1xx) or reference (PM2xx) error.
+    checked = t.run("check", "--format", "json", "--fail-on", "none", "-", stdin=r.out.encode(), expect=0)
+    structural = [f["code"] for f in json.loads(checked.out)["files"][0]["findings"]
+                  if f["severity"] == "error" and f["code"][:3] in ("PM1", "PM2")]
+    t.check(structural == [], f"no structure or reference errors, got {structural}", checked)
+    bad = [t.run("import", "--from", "veris", "--into", DOCUMENTS["phishing-mfa-fatigue"], "-", stdin=incident, expect=2),
+           t.run("import", "--from", "veris", "--strict", "-", stdin=incident, expect=2),
+           t.run("import", "--from", "veris", "-", stdin=b'{"schema": "postmortem/1"}', expect=2)]
+    for b in bad:
+        t.check(b.out == "" and b.err.count("\n") == 1, "one line on stderr", b)
+    t.golden("import_veris_errors.txt", transcript(bad))
+
+
 @case("flawed_document")
 def _(t):
     """Each flaw planted in flawed.json (see its x_flaw members) is reported where it is, and

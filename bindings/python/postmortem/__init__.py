@@ -24,6 +24,7 @@ Every failure raises a subclass of :class:`postmortem.Error`.
 """
 
 from ._api import (
+    EXPORT_FORMATS,
     IMPORT_FORMATS,
     METRIC_NAMES,
     REPORT_FORMATS,
@@ -39,6 +40,7 @@ from ._api import (
     cvss_base,
     import_file,
     import_timeline,
+    import_veris,
     library_path,
     version,
     version_number,
@@ -69,6 +71,7 @@ del _cls
 
 __all__ = [
     "ABI_VERSION",
+    "EXPORT_FORMATS",
     "IMPORT_FORMATS",
     "METRIC_NAMES",
     "REPORT_FORMATS",
@@ -97,6 +100,7 @@ __all__ = [
     "cvss_base",
     "import_file",
     "import_timeline",
+    "import_veris",
     "library_path",
     "version",
     "version_number",

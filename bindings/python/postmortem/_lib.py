@@ -177,6 +177,10 @@ _FUNCS: List[Decl] = [
     ("pm_score", [POINTER(OwnedStr), POINTER(c_size_t), DocHandle, PolicyHandle], c_int, _check),
     # int pm_plan(char **out, size_t *out_len, const pm_doc *doc, const pm_policy *policy);
     ("pm_plan", [POINTER(OwnedStr), POINTER(c_size_t), DocHandle, PolicyHandle], c_int, _check),
+    # int pm_export(char **out, size_t *out_len, const pm_doc *doc, int format,
+    #               const char *options_json);
+    ("pm_export", [POINTER(OwnedStr), POINTER(c_size_t), DocHandle, c_int, c_char_p], c_int,
+     _check),
     # int pm_render(char **out, size_t *out_len, const pm_doc *doc, int format,
     #               const pm_policy *policy);
     ("pm_render", [POINTER(OwnedStr), POINTER(c_size_t), DocHandle, c_int, PolicyHandle], c_int,
