@@ -5,6 +5,7 @@
 // (document, analysis, policy).
 #include "report/content.hpp"
 
+#include <postmortem/knowledge.hpp>
 #include <postmortem/timeline.hpp>
 
 #include <fmt/format.h>
@@ -252,7 +253,16 @@ std::string milestone_words(Milestone m) {
 
 // --- Sections --------------------------------------------------------------------------------
 
-Facts header_facts(const Document &doc, const Analysis &analysis, const std::string &as_of) {
+// "T1190 Exploit Public-Facing Application": the id, then its ATT&CK name when the knowledge
+// tables know it.
+Spans technique_spans(const std::string &id, const Knowledge &knowledge) {
+  Spans out{code(id)};
+  const std::string_view name = technique_name(id, knowledge);
+  if (!name.empty()) out.push_back(plain(" " + std::string(name)));
+  return out;
+}
+
+Facts header_facts(const Document &doc, const Analysis &analysis, const std::string &as_of, const Knowledge &knowledge) {
   Facts f;
   const Incident *inc = doc.incident ? &*doc.incident : nullptr;
   auto add = [&](std::string label, Spans value) { f.items.emplace_back(std::move(label), std::move(value)); };
@@ -273,14 +283,22 @@ Facts header_facts(const Document &doc, const Analysis &analysis, const std::str
   add("Severity", std::move(severity));
   if (inc && inc->tlp) add("TLP", {plain(fmt::format("TLP:{}", tlp_words(*inc->tlp)))});
   add("Discovery method", {inc && inc->discovery_method ? plain(words(*inc->discovery_method)) : em(not_recorded)});
+  if (inc && !inc->techniques.empty()) {
+    Spans techniques;
+    for (const std::string &id : inc->techniques) {
+      if (!techniques.empty()) techniques.push_back(plain("; "));
+      for (Span &span : technique_spans(id, knowledge)) techniques.push_back(std::move(span));
+    }
+    add("ATT&CK techniques", std::move(techniques));
+  }
   add("Report date", {plain(as_of)});
   return f;
 }
 
 Section summary_section(const Document &doc, const Analysis &analysis, const Summary &summary,
-                        const std::string &as_of) {
+                        const std::string &as_of, const Knowledge &knowledge) {
   Section s = section("executive-summary", "Executive summary");
-  s.blocks.push_back(facts(header_facts(doc, analysis, as_of)));
+  s.blocks.push_back(facts(header_facts(doc, analysis, as_of, knowledge)));
   s.blocks.push_back(paragraph({strong("What happened."), plain(" " + summary.what_happened)}));
   s.blocks.push_back(paragraph({strong("Severity."), plain(" " + summary.severity_why)}));
 
@@ -368,7 +386,7 @@ Section impact_section(const Document &doc) {
   return s;
 }
 
-std::vector<Cell> event_row(const Event &e) {
+std::vector<Cell> event_row(const Event &e, const Knowledge &knowledge) {
   std::vector<Cell> row;
   if (e.time) {
     Spans t{plain(utc_time(*e.time))};
@@ -393,7 +411,7 @@ std::vector<Cell> event_row(const Event &e) {
   }
   row.push_back(cell(std::move(assets)));
   Spans attack;
-  if (e.technique && !e.technique->empty()) attack.push_back(code(*e.technique));
+  if (e.technique && !e.technique->empty()) attack = technique_spans(*e.technique, knowledge);
   if (e.tactic && !e.tactic->empty()) {
     if (!attack.empty()) attack.push_back(plain(" "));
     attack.push_back(plain(attack.empty() ? *e.tactic : "(" + *e.tactic + ")"));
@@ -403,7 +421,7 @@ std::vector<Cell> event_row(const Event &e) {
   return row;
 }
 
-Section timeline_section(const Document &doc) {
+Section timeline_section(const Document &doc, const Knowledge &knowledge) {
   Section s = section("timeline", "Timeline");
   if (doc.timeline.empty()) {
     s.blocks.push_back(empty("No timeline events are recorded."));
@@ -416,13 +434,13 @@ Section timeline_section(const Document &doc) {
   std::vector<bool> listed(doc.timeline.size(), false);
   for (std::size_t i : order) {
     listed[i] = true;
-    t.rows.push_back(event_row(doc.timeline[i]));
+    t.rows.push_back(event_row(doc.timeline[i], knowledge));
   }
   std::size_t untimed = 0;
   for (std::size_t i = 0; i < doc.timeline.size(); ++i)
     if (!listed[i]) {
       ++untimed;
-      t.rows.push_back(event_row(doc.timeline[i]));
+      t.rows.push_back(event_row(doc.timeline[i], knowledge));
     }
   s.blocks.push_back(table(std::move(t)));
   if (untimed)
@@ -869,9 +887,9 @@ Content build_content(const Document &doc, const Analysis &analysis, const Polic
   if (inc) c.tlp = inc->tlp;
 
   const Summary summary = executive_summary(doc, analysis, policy);
-  c.sections.push_back(summary_section(doc, analysis, summary, c.as_of));
+  c.sections.push_back(summary_section(doc, analysis, summary, c.as_of, knowledge_of(policy)));
   c.sections.push_back(impact_section(doc));
-  c.sections.push_back(timeline_section(doc));
+  c.sections.push_back(timeline_section(doc, knowledge_of(policy)));
   factor_sections(doc, c.sections);
   c.sections.push_back(plan_section(doc, analysis));
   c.sections.push_back(risks_section(doc, analysis, policy));

@@ -721,3 +721,14 @@ TEST_CASE("the samples render their reviewed golden reports") {
     }
   }
 }
+
+TEST_CASE("reports name ATT&CK techniques from the knowledge tables") {
+  // data/attack/enterprise_techniques_v18.1.tsv: T1190 "Exploit Public-Facing Application",
+  // T1003.001 "LSASS Memory". The VPN sample lists both.
+  const std::string md = markdown_of(sample_doc("network-breach-vpn-appliance.json"));
+  CHECK(md.find("- **ATT\\&CK techniques:** T1190 Exploit Public-Facing Application; ") != std::string::npos);
+  CHECK(md.find("| T1003.001 LSASS Memory |") != std::string::npos);
+  // An id the tables do not know is shown as written, without a name.
+  const std::string unknown = markdown_of(pm::parse(pm_test::minimal_doc(R"(, "techniques": ["T9999"])")));
+  CHECK(unknown.find("- **ATT\\&CK techniques:** T9999\n") != std::string::npos);
+}
