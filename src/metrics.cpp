@@ -2,6 +2,8 @@
 // metrics"; docs/metrics.md for the JSON form).
 #include <postmortem/metrics.hpp>
 
+#include <postmortem/knowledge.hpp>
+
 #include "metrics_detail.hpp"
 
 #include <fmt/format.h>
@@ -202,6 +204,10 @@ json::array key_moments_value(const Metrics &m, const Document &doc) {
     o["time"] = e->time->to_utc_string();
     if (e->type) o["type"] = to_string(*e->type);
     if (e->description) o["description"] = *e->description;
+    if (e->technique) {
+      o["technique"] = *e->technique;
+      if (const std::string_view name = technique_name(*e->technique); !name.empty()) o["technique_name"] = name;
+    }
     out.push_back(std::move(o));
   }
   return out;

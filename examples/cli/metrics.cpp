@@ -140,10 +140,12 @@ std::string render_text(const pm::Document &doc, const json::object &root) {
   }
   out += section("Assets", as) + '\n';
 
-  Table km{{"TIME (UTC)", "TYPE", "EVENT", "DESCRIPTION"}, {}, {}};
+  Table km{{"TIME (UTC)", "TYPE", "EVENT", "ATT&CK", "DESCRIPTION"}, {}, {}};
   for (const auto &v : root.at("key_moments").as_array()) {
     const json::object &k = v.as_object();
-    km.add({str(k, "time"), str(k, "type"), str(k, "event_id"), str(k, "description")});
+    const std::string technique = str(k, "technique"), name = str(k, "technique_name");
+    km.add({str(k, "time"), str(k, "type"), str(k, "event_id"), name.empty() ? technique : technique + " " + name,
+            str(k, "description")});
   }
   out += section("Key moments", km) + '\n';
 

@@ -280,6 +280,12 @@ TEST_CASE("network breach sample: types, assets, gaps before detection") {
   CHECK(m.assets[3].last.to_utc_string() == "2024-04-16T18:30:00Z");
 
   CHECK(ids_of(doc, m.key_moments) == std::vector<std::string>{"t0", "t1", "t5", "t7"});
+  // Key moment t1 carries T1190, named as data/attack/enterprise_techniques_v18.1.tsv does;
+  // t0 has no technique, so neither member.
+  const auto key_moments = pm::to_value(m, doc).as_object().at("key_moments").as_array();
+  CHECK(key_moments[1].as_object().at("technique") == "T1190");
+  CHECK(key_moments[1].as_object().at("technique_name") == "Exploit Public-Facing Application");
+  CHECK_FALSE(key_moments[0].as_object().contains("technique"));
 
   // Gaps over 24 h (86400 s), all before detection:
   //   t0 -> t1: 2023-11-08 -> 2024-04-08 is 30 + 31 + 31 + 29 (2024 is a leap year) + 31 = 152
