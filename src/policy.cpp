@@ -218,18 +218,20 @@ std::shared_ptr<const Knowledge> read_knowledge(const json::value &v) {
       policy_error(fmt::format("policy: /knowledge/{}: \"{}\": {}", member, path, e.what()));
     }
   };
+  // (Pairs, not structured bindings: clang 14 cannot capture a binding in a lambda.)
   if (o.contains("attack")) {
-    auto [path, text] = read_knowledge_file(o, "attack");
-    load("attack", path, [&] { k->load_attack_stix(text); });
+    const auto file = read_knowledge_file(o, "attack");
+    load("attack", file.first, [&] { k->load_attack_stix(file.second); });
   }
   if (tsv) {
-    auto [tpath, techniques] = read_knowledge_file(o, "attack_techniques");
-    auto [apath, tactics] = read_knowledge_file(o, "attack_tactics");
-    load("attack_techniques", tpath + "\" and \"" + apath, [&] { k->load_attack_tsv(techniques, tactics); });
+    const auto techniques = read_knowledge_file(o, "attack_techniques");
+    const auto tactics = read_knowledge_file(o, "attack_tactics");
+    load("attack_techniques", techniques.first + "\" and \"" + tactics.first,
+         [&] { k->load_attack_tsv(techniques.second, tactics.second); });
   }
   if (o.contains("kev")) {
-    auto [path, text] = read_knowledge_file(o, "kev");
-    load("kev", path, [&] { k->load_kev_json(text); });
+    const auto file = read_knowledge_file(o, "kev");
+    load("kev", file.first, [&] { k->load_kev_json(file.second); });
   }
   return k;
 }

@@ -267,8 +267,9 @@ void Knowledge::load_kev_json(std::string_view text) {
                    keep(string_member(o, "dueDate")), keep(string_member(o, "knownRansomwareCampaignUse"))});
   }
   std::ranges::stable_sort(kev, {}, &KevEntry::cve_id);
-  auto dup = std::ranges::unique(kev, {}, &KevEntry::cve_id);
-  kev.erase(dup.begin(), dup.end());
+  // std::unique, not std::ranges::unique: clang 14 cannot use the latter's result with libstdc++ 12.
+  kev.erase(std::unique(kev.begin(), kev.end(), [](const KevEntry &a, const KevEntry &b) { return a.cve_id == b.cve_id; }),
+            kev.end());
   kev_ = std::move(kev);
   std::string_view version = string_member(v.as_object(), "catalogVersion");
   kev_source_ = version.empty() ? std::string("CISA KEV") : fmt::format("CISA KEV {}", version);

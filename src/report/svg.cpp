@@ -12,6 +12,7 @@
 
 #include <postmortem/timeline.hpp>
 
+#include <date/date.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -44,18 +45,10 @@ struct Civil {
   unsigned month, day;
 };
 
-// Howard Hinnant's civil_from_days.
+// The calendar date of a day count (days since 1970-01-01), by Howard Hinnant's date library.
 Civil civil_from_days(std::int64_t z) {
-  z += 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  return {m <= 2 ? y + 1 : y, m, d};
+  const date::year_month_day ymd{date::sys_days{date::days{static_cast<date::days::rep>(z)}}};
+  return {static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day())};
 }
 
 std::string date_of(std::int64_t micros) {

@@ -137,6 +137,18 @@ def transcript(results):
     return "\n".join(parts)
 
 
+def usage_errors(t, runs):
+    """Runs each argument list expecting a usage or input error: exit 2, nothing on stdout,
+    one line on stderr starting "postmortem: ". Returns the results, in order."""
+    results = []
+    for args in runs:
+        r = t.run(*args, expect=2)
+        t.check(r.out == "", "nothing on stdout", r)
+        t.check(r.err.startswith("postmortem: ") and r.err.count("\n") == 1, "one line on stderr", r)
+        results.append(r)
+    return results
+
+
 def findings_of(t, *args, expect=None, **kw):
     """Runs `check --format json`; returns (result, parsed JSON) after checking its shape."""
     r = t.run("check", "--format", "json", *args, expect=expect, **kw)
@@ -435,12 +447,7 @@ def _(t):
         ["score", cli_data("no-such-file.json")],
         ["score", cli_data("truncated.json")],
     ]
-    results = []
-    for args in runs:
-        r = t.run(*args, expect=2)
-        t.check(r.out == "", "nothing on stdout", r)
-        t.check(r.err.startswith("postmortem: ") and r.err.count("\n") == 1, "one line on stderr", r)
-        results.append(r)
+    results = usage_errors(t, runs)
     t.golden("score_errors.txt", transcript(results))
 
 
@@ -530,12 +537,7 @@ def _(t):
         ["metrics", "--policy", cli_data("policy-not-json.json"), path],
         ["metrics", "--policy", cli_data("policy-small-limit.json"), path],
     ]
-    results = []
-    for args in runs:
-        r = t.run(*args, expect=2)
-        t.check(r.out == "", "nothing on stdout", r)
-        t.check(r.err.startswith("postmortem: ") and r.err.count("\n") == 1, "one line on stderr", r)
-        results.append(r)
+    results = usage_errors(t, runs)
     t.check("line 12, column 34" in results[7].err, "a parse error says where", results[7])
     t.golden("metrics_errors.txt", transcript(results))
 
@@ -662,12 +664,7 @@ def _(t):
         ["plan", cli_data("no-such-file.json")],
         ["plan", cli_data("wrong-schema.json")],
     ]
-    results = []
-    for args in runs:
-        r = t.run(*args, expect=2)
-        t.check(r.out == "", "nothing on stdout", r)
-        t.check(r.err.startswith("postmortem: ") and r.err.count("\n") == 1, "one line on stderr", r)
-        results.append(r)
+    results = usage_errors(t, runs)
     r = t.run("plan", "--policy", "-", path, stdin=b'{"plan": {"sla_days": {"p1": 3}}}', expect=2)
     t.check('did you mean \\"P1\\"?' in r.err or 'did you mean "P1"?' in r.err, "a bad tier gets a suggestion", r)
     results.append(r)
@@ -747,12 +744,7 @@ def _(t):
         ["report", "-o", cli_data("no-such-dir/report.md"), path],
         ["report", cli_data("wrong-schema.json")],
     ]
-    results = []
-    for args in runs:
-        r = t.run(*args, expect=2)
-        t.check(r.out == "", "nothing on stdout", r)
-        t.check(r.err.startswith("postmortem: ") and r.err.count("\n") == 1, "one line on stderr", r)
-        results.append(r)
+    results = usage_errors(t, runs)
     t.golden("report_errors.txt", transcript(results))
 
 
@@ -814,12 +806,7 @@ def _(t):
         ["export", "--to", "stix", "--redact-field", "incident.sumary", path],
         ["export", "--to", "veris", cli_data("wrong-schema.json")],
     ]
-    results = []
-    for args in runs:
-        r = t.run(*args, expect=2)
-        t.check(r.out == "", "nothing on stdout", r)
-        t.check(r.err.startswith("postmortem: ") and r.err.count("\n") == 1, "one line on stderr", r)
-        results.append(r)
+    results = usage_errors(t, runs)
     t.golden("export_errors.txt", transcript(results))
 
 
@@ -1682,12 +1669,7 @@ def _(t):
         ["import", "--from", "plaso-l2tcsv", SIGMA_CSV],
         ["import", "--from", "plaso", "-o", "no-such-dir/out.json", L2TCSV],
     ]
-    results = []
-    for args in runs:
-        r = t.run(*args, expect=2)
-        t.check(r.out == "", "nothing on stdout", r)
-        t.check(r.err.startswith("postmortem: ") and r.err.count("\n") == 1, "one line on stderr", r)
-        results.append(r)
+    results = usage_errors(t, runs)
     t.check("line " in results[0].err and "1234 19:01:01" in results[0].err
             and results[0].err.startswith(f"postmortem: {INVALID_CSV} (read as timesketch_csv): "),
             "a strict failure names the file, the line and the value", results[0])

@@ -565,7 +565,8 @@ TEST_CASE("stix: incident.tlp marks every object with the TLP 2.0 marking defini
       {"amber_strict", "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003"},
       {"red", "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"},
   };
-  for (const auto &[tlp, id] : ids) {
+  for (const auto &entry : ids) { // not a structured binding: CAPTURE is a lambda (clang 14)
+    const std::string &tlp = entry.first, &id = entry.second;
     CAPTURE(tlp);
     pm::Document doc = vpn();
     doc.incident->tlp = pm::enum_from_string<pm::Tlp>(tlp);

@@ -706,7 +706,9 @@ TEST_CASE("the samples render their reviewed golden reports") {
   for (const char *name : pm_test::sample_names) {
     const pm::Document doc = pm::load(pm_test::sample(name).string(), policy);
     const pm::Analysis analysis = pm::analyze(doc, policy);
-    for (const auto &[format, extension] : formats) {
+    for (const auto &entry : formats) { // not a structured binding: CAPTURE is a lambda (clang 14)
+      const pm::ReportFormat format = entry.first;
+      const char *extension = entry.second;
       CAPTURE(name);
       CAPTURE(extension);
       const std::string actual = pm::render(doc, analysis, format, policy);
