@@ -4,6 +4,11 @@
 
 #include <postmortem/document.hpp>
 
+#include "json_detail.hpp"
+#include "text.hpp"
+
+#include <fmt/format.h>
+
 #include <charconv>
 #include <cmath>
 #include <string>
@@ -95,6 +100,17 @@ std::string serialize_value(const json::value &value, const WriteOptions &option
   write(out, value, options.pretty, 0);
   if (options.pretty) out += '\n';
   return out;
+}
+
+void detail::throw_json_error(std::string_view text, std::size_t used, boost::json::error_code ec,
+                              std::size_t max_depth) {
+  const auto [line, column] = line_column(text, used);
+  if (ec == json::error::too_deep)
+    throw error(errc::limit, fmt::format("nesting deeper than the limit of {} (max_depth) at line {}, column {} (byte offset {})",
+                                         max_depth, line, column, used));
+  std::string what = ec.message();
+  if (ec == json::error::incomplete) what = "unexpected end of input (the JSON is truncated)";
+  throw error(errc::parse, fmt::format("not valid JSON: {} at line {}, column {} (byte offset {})", what, line, column, used));
 }
 
 PM_END_NAMESPACE

@@ -3,6 +3,7 @@
 // is turned into model values (fields.hpp) as soon as it is complete, then its arena is
 // reused, so a million-event timeline never exists twice in memory.
 #include "document/fields.hpp"
+#include "json_detail.hpp"
 #include "text.hpp"
 
 #include <boost/json/basic_parser_impl.hpp>
@@ -322,16 +323,12 @@ Document parse(std::string_view text, const Policy &policy) {
   std::size_t used = parser->write_some(false, text.data(), text.size(), ec);
   if (!ec && used < text.size()) ec = json::error::extra_data;
   if (ec) {
-    auto [line, column] = detail::line_column(text, used);
     const HandlerFailure &hf = parser->handler().failure;
-    if (hf.code != errc::ok)
+    if (hf.code != errc::ok) {
+      auto [line, column] = detail::line_column(text, used);
       throw error(hf.code, fmt::format("{} (line {}, column {}, byte offset {})", hf.message, line, column, used));
-    if (ec == json::error::too_deep)
-      throw error(errc::limit, fmt::format("nesting deeper than the limit of {} (max_depth) at line {}, column {} (byte offset {})",
-                                           limits.max_depth, line, column, used));
-    std::string what = ec.message();
-    if (ec == json::error::incomplete) what = "unexpected end of input (the JSON is truncated)";
-    throw error(errc::parse, fmt::format("not valid JSON: {} at line {}, column {} (byte offset {})", what, line, column, used));
+    }
+    detail::throw_json_error(text, used, ec, limits.max_depth);
   }
   if (!doc.schema) {
     const json::value *raw = doc.extra.if_contains("schema");

@@ -2,6 +2,7 @@
 #include <postmortem/interop.hpp>
 
 #include "interop/veris_tables.hpp"
+#include "json_detail.hpp"
 #include "text.hpp"
 
 #include <boost/json.hpp>
@@ -518,15 +519,7 @@ Document import_veris(std::string_view text, const Policy &policy) {
   json::error_code ec;
   std::size_t used = parser.write_some(text.data(), text.size(), ec);
   if (!ec) parser.finish(ec);
-  if (ec) {
-    auto [line, column] = detail::line_column(text, used);
-    if (ec == json::error::too_deep)
-      throw error(errc::limit, fmt::format("nesting deeper than the limit of {} (max_depth) at line {}, column {} (byte offset {})",
-                                           limits.max_depth, line, column, used));
-    std::string what = ec.message();
-    if (ec == json::error::incomplete) what = "unexpected end of input (the JSON is truncated)";
-    throw error(errc::parse, fmt::format("not valid JSON: {} at line {}, column {} (byte offset {})", what, line, column, used));
-  }
+  if (ec) detail::throw_json_error(text, used, ec, limits.max_depth);
   const json::value root = parser.release();
   if (!root.is_object()) throw error(errc::format, "not a VERIS incident: the top level is not an object");
   check_limits(root, limits);
