@@ -45,8 +45,9 @@ install(EXPORT postmortem-targets
 export(TARGETS postmortem postmortem_core NAMESPACE postmortem::
        FILE ${PROJECT_BINARY_DIR}/postmortem-targets.cmake)
 
-# FindLibCSV.cmake sits beside the config file, in the build tree and when installed.
+# FindLibCSV.cmake and FindLibStemmer.cmake sit beside the config file, in the build tree and when installed.
 configure_file(${PROJECT_SOURCE_DIR}/cmake/FindLibCSV.cmake ${PROJECT_BINARY_DIR}/FindLibCSV.cmake COPYONLY)
+configure_file(${PROJECT_SOURCE_DIR}/cmake/FindLibStemmer.cmake ${PROJECT_BINARY_DIR}/FindLibStemmer.cmake COPYONLY)
 configure_package_config_file(${CMAKE_CURRENT_LIST_DIR}/postmortem-config.cmake.in
                               ${PROJECT_BINARY_DIR}/postmortem-config.cmake
                               INSTALL_DESTINATION ${PM_INSTALL_CMAKEDIR})
@@ -56,6 +57,7 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/postmortem-config-version
 install(FILES ${PROJECT_BINARY_DIR}/postmortem-config.cmake
               ${PROJECT_BINARY_DIR}/postmortem-config-version.cmake
               ${PROJECT_BINARY_DIR}/FindLibCSV.cmake
+              ${PROJECT_BINARY_DIR}/FindLibStemmer.cmake
         DESTINATION ${PM_INSTALL_CMAKEDIR} COMPONENT Development)
 
 # pkg-config. The prefix is found from the .pc file's own place (${pcfiledir}), so the file

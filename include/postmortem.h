@@ -30,6 +30,7 @@
 #define POSTMORTEM_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <postmortem/version.h>
 
@@ -660,6 +661,178 @@ pm_import_into(pm_doc *doc, int format, const char *data, size_t len, const char
 PM_EXTERN(int)
 pm_import_with_report(char **report, size_t *report_len, pm_doc **doc, int format,
                       const char *data, size_t len, const char *options_json);
+
+/* ------------------------------------------------------------------------------------- */
+/* Corpus: learning across post-mortems                                                  */
+
+/*
+ * A corpus folds many documents into mergeable aggregates (it never keeps the documents)
+ * and analyses them: trends by month and quarter, recurring root causes, recurrences and
+ * what the earlier remediation had come to, remediation health by owner and team, ATT&CK
+ * technique coverage, and the re-verification worklist. docs/corpus.md documents the
+ * analysis JSON (`postmortem-stats/1`) and the state JSON (`postmortem-corpus/1`).
+ *
+ * Results do not depend on the order documents are added in, on the number of threads, or
+ * on how documents were split between corpora later merged with pm_corpus_merge().
+ * Documents that cannot be used (not JSON, wrong `schema`, a limit exceeded, no
+ * `incident.id`) are skipped and counted; the first `max_problems` are kept with their file
+ * and line and appear in the analysis.
+ */
+
+/** A corpus: aggregates over many post-mortems (opaque). */
+typedef struct pm_corpus pm_corpus;
+
+/**
+ * Progress of a loading call: documents added and skipped so far, bytes read so far and
+ * the bytes the call will read (0 when unknown). Called on the calling thread after each
+ * block or file and once at the end; it must not use the corpus being loaded.
+ */
+typedef void (*pm_progress_fn)(uint64_t documents, uint64_t bad, uint64_t bytes_read,
+                               uint64_t bytes_total, void *payload);
+
+/**
+ * Makes an empty corpus.
+ *
+ * @param out          receives the corpus; set to NULL on failure. Required.
+ * @param policy       supplies `as_of` (the day "overdue" and "due for re-verification" are
+ *                     judged on; the system clock's day when absent), `thresholds` and the
+ *                     scoring settings; copied. NULL means the default policy.
+ * @param options_json NULL (defaults) or a JSON object: `threads` (loading threads, 0 = one
+ *                     per core, at most 256) and `max_problems` (problems kept; default 1000).
+ * @return PM_OK; PM_EINVALID (`out` NULL, or options that are not valid: the message names
+ *   the member); PM_ENOMEM.
+ * Ownership: the caller owns `*out` and frees it with pm_corpus_free().
+ * Thread-safety: thread-safe.
+ */
+PM_EXTERN(int) pm_corpus_new(pm_corpus **out, const pm_policy *policy, const char *options_json);
+
+/**
+ * Adds one parsed document.
+ *
+ * @param corpus Required.
+ * @param doc    Required; read, not kept.
+ * @param source the name problems are reported with (a file name); NULL means "".
+ * @return PM_OK when it was added; PM_EINVALID (`corpus` or `doc` NULL, or a document
+ *   without `incident.id`, which is also counted as skipped); PM_ENOMEM.
+ * Thread-safety: changes `corpus`: no other thread may use it during the call.
+ */
+PM_EXTERN(int) pm_corpus_add_doc(pm_corpus *corpus, const pm_doc *doc, const char *source);
+
+/**
+ * Parses and adds one document.
+ *
+ * @param json   the document, UTF-8; need not be NUL-terminated. May be NULL only when
+ *               `len` is 0.
+ * @param source the name problems are reported with; NULL means "".
+ * @return PM_OK when it was added; PM_EPARSE, PM_EVERSION or PM_ELIMIT when it does not
+ *   parse and PM_EINVALID when it has no `incident.id` (each also counted as skipped and
+ *   kept as a problem); PM_EINVALID (`corpus` NULL, `json` NULL with `len` > 0); PM_ENOMEM.
+ * Thread-safety: changes `corpus`: no other thread may use it during the call.
+ */
+PM_EXTERN(int)
+pm_corpus_add_json(pm_corpus *corpus, const char *json, size_t len, const char *source);
+
+/**
+ * Adds every non-blank line of NDJSON as one document, parsing on the corpus's threads.
+ * Lines that cannot be used are skipped, counted and kept as problems with their line.
+ *
+ * @param data     the NDJSON, UTF-8; need not be NUL-terminated. May be NULL only when
+ *                 `len` is 0.
+ * @param source   the name problems are reported with; NULL means "".
+ * @param progress NULL, or called as described at pm_progress_fn.
+ * @param payload  passed to `progress` unchanged.
+ * @return PM_OK (also when lines were skipped); PM_EINVALID (`corpus` NULL, `data` NULL with
+ *   `len` > 0); PM_ENOMEM.
+ * Thread-safety: changes `corpus`: no other thread may use it during the call.
+ */
+PM_EXTERN(int)
+pm_corpus_add_ndjson(pm_corpus *corpus, const char *data, size_t len, const char *source,
+                     pm_progress_fn progress, void *payload);
+
+/**
+ * Adds a file or a directory. A file is NDJSON when its first line is a complete JSON value,
+ * else one document; a directory contributes every `*.json`, `*.ndjson` and `*.jsonl` file
+ * under it, recursively, in path order (names starting with `.` are skipped). Files are
+ * read in blocks and parsed on the corpus's threads.
+ *
+ * @param path     NUL-terminated. Required.
+ * @param progress NULL, or called as described at pm_progress_fn.
+ * @param payload  passed to `progress` unchanged.
+ * @return PM_OK (also when documents were skipped); PM_ENOTFOUND (no such path); PM_EIO (a
+ *   file cannot be read; documents already added stay added); PM_EINVALID (`corpus` or
+ *   `path` NULL); PM_ENOMEM.
+ * Thread-safety: changes `corpus`: no other thread may use it during the call.
+ */
+PM_EXTERN(int)
+pm_corpus_add_path(pm_corpus *corpus, const char *path, pm_progress_fn progress, void *payload);
+
+/**
+ * Folds the aggregates of `from` into `into`; `from` is unchanged. Analysing shards and
+ * merging them gives exactly the analysis of the whole.
+ *
+ * @return PM_OK; PM_EINVALID (a NULL argument, `into` == `from`, or corpora built with a
+ *   different `as_of` day or `verify_within_days`: the message says which); PM_ENOMEM.
+ * Thread-safety: changes `into`; `from` may be read by other threads meanwhile.
+ */
+PM_EXTERN(int) pm_corpus_merge(pm_corpus *into, const pm_corpus *from);
+
+/**
+ * The analysis as JSON, `postmortem-stats/1` (docs/corpus.md).
+ *
+ * @param out          receives the JSON (UTF-8, NUL-terminated); set to NULL on failure.
+ *                     Required.
+ * @param out_len      receives its length in bytes, without the NUL; may be NULL.
+ * @param corpus       Required.
+ * @param options_json NULL (defaults) or a JSON object: `top` (entries in the ranked lists,
+ *                     default 20, 0 = all) and `pretty` (bool).
+ * @return PM_OK; PM_EINVALID (a NULL required argument, options that are not valid);
+ *   PM_ENOMEM.
+ * Ownership: the caller owns `*out` and frees it with pm_free().
+ * Thread-safety: reads `corpus`; other threads may read it meanwhile.
+ */
+PM_EXTERN(int)
+pm_corpus_analyze(char **out, size_t *out_len, const pm_corpus *corpus, const char *options_json);
+
+/**
+ * The corpus's aggregates as JSON, `postmortem-corpus/1`: what a shard of a distributed run
+ * returns, to be read back with pm_corpus_from_json() and merged.
+ *
+ * @return PM_OK; PM_EINVALID (`out` or `corpus` NULL); PM_ENOMEM.
+ * Ownership: the caller owns `*out` and frees it with pm_free().
+ * Thread-safety: reads `corpus`; other threads may read it meanwhile.
+ */
+PM_EXTERN(int) pm_corpus_to_json(char **out, size_t *out_len, const pm_corpus *corpus);
+
+/**
+ * A corpus rebuilt from pm_corpus_to_json(). Its as_of and thresholds are the state's.
+ *
+ * @param out          receives the corpus; set to NULL on failure. Required.
+ * @param json         the state; need not be NUL-terminated. Required.
+ * @param len          number of bytes of `json`.
+ * @param policy       supplies only the ATT&CK names used by the analysis; NULL: built in.
+ * @param options_json as for pm_corpus_new().
+ * @return PM_OK; PM_EPARSE (not JSON); PM_EFORMAT (not a `postmortem-corpus/1` state: the
+ *   message gives the JSON Pointer); PM_EINVALID (a NULL required argument); PM_ENOMEM.
+ * Ownership: the caller owns `*out` and frees it with pm_corpus_free().
+ * Thread-safety: thread-safe.
+ */
+PM_EXTERN(int)
+pm_corpus_from_json(pm_corpus **out, const char *json, size_t len, const pm_policy *policy,
+                    const char *options_json);
+
+/**
+ * Documents added to the corpus, and documents skipped.
+ *
+ * @param corpus    Required.
+ * @param documents receives the count of documents added; may be NULL.
+ * @param bad       receives the count of documents skipped; may be NULL.
+ * @return PM_OK; PM_EINVALID (`corpus` NULL).
+ * Thread-safety: reads `corpus`.
+ */
+PM_EXTERN(int) pm_corpus_count(const pm_corpus *corpus, uint64_t *documents, uint64_t *bad);
+
+/** Frees a corpus. Accepts NULL. */
+PM_EXTERN(void) pm_corpus_free(pm_corpus *corpus);
 
 PM_END_DECL
 

@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 packages=(
   cmake g++ clang make pkg-config python3 python3-venv python3-jsonschema
   libboost-json1.81-dev libfmt-dev doctest-dev libcsv-dev libhowardhinnant-date-dev tzdata
+  libstemmer-dev                                   # the corpus: Snowball stemmer for factor titles
   cmark-gfm                                        # tests/report: renders the Markdown report
   nodejs npm chromium fonts-dejavu-core            # tests/browser: playwright-core + chromium
 )

@@ -5,6 +5,7 @@
 
 #include <postmortem.h>
 
+#include <postmortem/corpus.hpp>
 #include <postmortem/document.hpp>
 #include <postmortem/error.hpp>
 #include <postmortem/policy.hpp>
@@ -24,6 +25,9 @@ struct pm_policy {
 };
 struct pm_findings {
   std::vector<postmortem::Finding> items;
+};
+struct pm_corpus {
+  postmortem::Corpus impl;
 };
 
 namespace postmortem::capi {

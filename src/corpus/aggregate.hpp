@@ -1,0 +1,206 @@
+// The corpus's aggregates (internal): what a document leaves behind once it is folded in.
+// Every member is a count, an integer histogram, or a record the analysis sorts on a total
+// order, so merging is commutative and associative and results never depend on the order
+// documents arrive in (docs/corpus.md, "Loading").
+#ifndef POSTMORTEM_SRC_CORPUS_AGGREGATE_HPP
+#define POSTMORTEM_SRC_CORPUS_AGGREGATE_HPP
+
+#include <postmortem/corpus.hpp>
+#include <postmortem/document.hpp>
+#include <postmortem/metrics.hpp>
+#include <postmortem/score.hpp>
+
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+PM_BEGIN_NAMESPACE
+namespace corpus {
+
+using u64 = std::uint64_t;
+
+/// A map keyed by strings that string_views can look up.
+template <class V>
+using StringMap = std::map<std::string, V, std::less<>>;
+
+/// "No day": an undated incident, an absent date.
+inline constexpr std::int32_t no_day = std::numeric_limits<std::int32_t>::min();
+
+/**
+ * A fixed log-scale histogram of whole seconds (docs/corpus.md, "Quantiles"): bucket 0 holds
+ * zero, bucket i ≥ 1 holds (γ^(i−1), γ^i] with γ = 1.02. Negative values are only counted.
+ */
+struct LogHistogram {
+  static constexpr double gamma = 1.02;
+  std::map<std::int32_t, u64> buckets;
+  u64 count = 0;    ///< values in the buckets (non-negative)
+  u64 negative = 0; ///< values below zero, not in the buckets
+  void add(std::int64_t seconds);
+  void merge(const LogHistogram &other);
+  /// The nearest-rank quantile's estimate, in whole seconds. count must be > 0.
+  std::int64_t quantile(double q) const;
+  static std::int32_t bucket_of(std::int64_t seconds) noexcept;
+  static double estimate(std::int32_t bucket) noexcept;
+};
+
+/// An exact histogram of integers (days).
+struct IntHistogram {
+  std::map<std::int64_t, u64> values;
+  u64 count = 0;
+  void add(std::int64_t v) {
+    ++values[v];
+    ++count;
+  }
+  void merge(const IntHistogram &other);
+  /// The nearest-rank quantile. count must be > 0.
+  std::int64_t quantile(double q) const;
+};
+
+/// The lifecycle metrics the trends report, in this order.
+inline constexpr std::array<Metric, 3> trend_metrics = {Metric::dwell_time, Metric::time_to_contain,
+                                                        Metric::time_to_recover};
+
+/// What one period (a month, or the undated incidents) holds.
+struct Period {
+  u64 incidents = 0;
+  std::array<u64, 14> by_category{}; ///< Category order, then "unknown"
+  std::array<u64, 5> by_severity{};  ///< SeverityTier order
+  std::array<LogHistogram, 3> metrics; ///< trend_metrics order
+  void merge(const Period &other);
+};
+
+/// An action of an earlier incident, as a recurrence shows it.
+struct ActionRef {
+  std::string id, title, owner;
+  std::optional<ActionType> type;
+  ActionStatus status = ActionStatus::proposed;
+  std::int32_t completed = no_day;
+  std::int32_t verified = no_day;                  ///< the latest verification's date
+  std::optional<VerificationResult> result;        ///< the latest verification's result
+  bool has_verification = false;
+  friend bool operator==(const ActionRef &, const ActionRef &) = default;
+  friend auto operator<=>(const ActionRef &a, const ActionRef &b) { return a.id <=> b.id; }
+};
+
+/// One factor of one incident, in its group.
+struct Occurrence {
+  std::string incident;
+  std::int32_t day = no_day;
+  std::string source;
+  u64 line = 0;
+  std::string factor;          ///< the factor's id
+  FactorKind kind = FactorKind::contributing;
+  std::vector<std::string> recurrence_of; ///< the incident's `recurrence_of`
+  std::vector<ActionRef> actions;         ///< actions addressing the factor, by id
+  friend bool operator==(const Occurrence &, const Occurrence &) = default;
+};
+
+/// Orders problems by source, line, column, code, message.
+bool problem_before(const CorpusProblem &a, const CorpusProblem &b) noexcept;
+
+/// Orders occurrences: dated by day, undated last; then incident, source, line, factor.
+bool occurrence_before(const Occurrence &a, const Occurrence &b) noexcept;
+
+/// A group of factors across incidents (docs/corpus.md, "Grouping factors").
+struct Group {
+  StringMap<u64> controls;   ///< spellings of `control`, counted
+  StringMap<u64> titles;     ///< spellings of `title`, counted
+  std::array<u64, 5> categories{};       ///< FactorCategory counts
+  StringMap<u64> tags;
+  std::vector<Occurrence> occurrences;   ///< unordered; sorted by the analysis
+  void merge(const Group &other);
+};
+
+/// Remediation health counts (docs/corpus.md, "Remediation health").
+struct Health {
+  u64 actions = 0, open = 0, overdue = 0, done_unverified = 0, ineffective = 0,
+      verified_effective = 0, rejected = 0;
+  void merge(const Health &o) noexcept;
+};
+
+/// A technique across incidents.
+struct TechniqueCount {
+  u64 incidents = 0, addressed = 0;
+};
+
+/// A factor tag across incidents: documents whose factors carry it, and those factors.
+struct TagCount {
+  u64 incidents = 0, factors = 0;
+};
+
+/// A finished action due for re-verification.
+struct WorkItem {
+  std::string incident, action, title, owner, team;
+  ActionStatus status = ActionStatus::done;
+  ReverifyReason reason = ReverifyReason::never_verified;
+  std::int32_t completed = no_day, last_verified = no_day, due_on = no_day;
+  std::string source;
+  u64 line = 0;
+  friend bool operator==(const WorkItem &, const WorkItem &) = default;
+};
+
+/// A `recurrence_of` link, kept until the analysis checks it against the groups.
+struct DeclaredLink {
+  std::string incident, of;
+  std::int32_t day = no_day;
+  friend bool operator==(const DeclaredLink &, const DeclaredLink &) = default;
+};
+
+/// All aggregates, and the settings they were computed with.
+struct Aggregate {
+  std::int32_t as_of_day = 0;
+  double verify_within_days = 90;
+  std::size_t max_problems = 1000;
+
+  u64 documents = 0, bad = 0;
+  std::vector<CorpusProblem> problems; ///< sorted, at most max_problems
+
+  std::map<std::int32_t, Period> months; ///< key: year * 12 + month − 1
+  Period undated;
+
+  StringMap<Group> groups;
+  u64 factors = 0, grouped = 0;
+  std::array<u64, 5> factor_categories{};
+  StringMap<TagCount> tags;
+
+  std::vector<DeclaredLink> declared;
+
+  Health total;
+  StringMap<Health> by_owner, by_team; ///< "" = none
+  IntHistogram due_to_done;
+  u64 root_causes = 0, with_preventive = 0;
+
+  StringMap<TechniqueCount> techniques;
+  u64 incidents_with_techniques = 0;
+
+  std::vector<WorkItem> worklist;
+
+  /// Records a skipped document.
+  void add_problem(CorpusProblem problem);
+  /// Folds one document in. Returns false (and records PM102) without incident.id.
+  bool add(const Document &doc, std::string_view source, u64 line, const Policy &policy, CorpusProblem *why = nullptr);
+  /// Folds another aggregate in. Settings must agree (checked by the caller).
+  void merge(Aggregate &&other);
+  void merge(const Aggregate &other);
+};
+
+/// The month key of a day (days since 1970-01-01).
+std::int32_t month_of(std::int32_t day) noexcept;
+/// "YYYY-MM" of a month key; "YYYY-Qn" of a quarter key (year * 4 + quarter − 1).
+std::string month_name(std::int32_t month);
+std::string quarter_name(std::int32_t quarter);
+
+/// The analysis JSON (analyze.cpp).
+boost::json::value analyze(const Aggregate &agg, const AnalyzeOptions &options, const Policy &policy);
+/// The state JSON and back (state.cpp).
+boost::json::value to_state(const Aggregate &agg);
+Aggregate from_state(const boost::json::value &state);
+
+} // namespace corpus
+PM_END_NAMESPACE
+
+#endif
