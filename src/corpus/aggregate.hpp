@@ -15,6 +15,8 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <string_view>
+#include <unordered_set>
 #include <string>
 #include <vector>
 
@@ -73,30 +75,54 @@ struct Period {
   void merge(const Period &other);
 };
 
-/// An action of an earlier incident, as a recurrence shows it.
-struct ActionRef {
-  std::string id, title, owner;
-  std::optional<ActionType> type;
-  ActionStatus status = ActionStatus::proposed;
-  std::int32_t completed = no_day;
-  std::int32_t verified = no_day;                  ///< the latest verification's date
-  std::optional<VerificationResult> result;        ///< the latest verification's result
-  bool has_verification = false;
-  friend bool operator==(const ActionRef &, const ActionRef &) = default;
-  friend auto operator<=>(const ActionRef &a, const ActionRef &b) { return a.id <=> b.id; }
+/**
+ * Strings that repeat across a corpus (sources, owners, teams) are kept once: records hold
+ * pointers into the aggregate's pool. Elements of an unordered_set keep their address
+ * for its lifetime, and moving the set moves the nodes, so the pointers stay valid when the
+ * Aggregate moves. merge() re-interns the other side's pointers.
+ */
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+struct StringPool {
+  std::unordered_set<std::string, StringHash, std::equal_to<>> strings;
+  const std::string *intern(std::string_view s) {
+    auto it = strings.find(s);
+    if (it == strings.end()) it = strings.emplace(s).first;
+    return &*it;
+  }
 };
 
-/// One factor of one incident, in its group.
+/// An interned string: never null.
+using Str = const std::string *;
+
+/// An action of an earlier incident, as a recurrence shows it.
+struct ActionRef {
+  std::string id, title;
+  Str owner = nullptr;
+  std::optional<ActionType> type;
+  ActionStatus status = ActionStatus::proposed;
+  std::optional<VerificationResult> result;        ///< the latest verification's result
+  bool has_verification = false;
+  std::int32_t completed = no_day;
+  std::int32_t verified = no_day;                  ///< the latest verification's date
+};
+
+/// One factor of one incident, in its group: what grouping, recurrence detection and the
+/// group's representative spellings need.
 struct Occurrence {
   std::string incident;
-  std::int32_t day = no_day;
-  std::string source;
-  u64 line = 0;
   std::string factor;          ///< the factor's id
+  std::string title, control;  ///< as written ("" when absent)
+  Str source = nullptr;
+  u64 line = 0;
+  std::int32_t day = no_day;
   FactorKind kind = FactorKind::contributing;
+  std::optional<FactorCategory> category;
+  std::vector<std::string> tags;
   std::vector<std::string> recurrence_of; ///< the incident's `recurrence_of`
   std::vector<ActionRef> actions;         ///< actions addressing the factor, by id
-  friend bool operator==(const Occurrence &, const Occurrence &) = default;
 };
 
 /// Orders problems by source, line, column, code, message.
@@ -105,15 +131,9 @@ bool problem_before(const CorpusProblem &a, const CorpusProblem &b) noexcept;
 /// Orders occurrences: dated by day, undated last; then incident, source, line, factor.
 bool occurrence_before(const Occurrence &a, const Occurrence &b) noexcept;
 
-/// A group of factors across incidents (docs/corpus.md, "Grouping factors").
-struct Group {
-  StringMap<u64> controls;   ///< spellings of `control`, counted
-  StringMap<u64> titles;     ///< spellings of `title`, counted
-  std::array<u64, 5> categories{};       ///< FactorCategory counts
-  StringMap<u64> tags;
-  std::vector<Occurrence> occurrences;   ///< unordered; sorted by the analysis
-  void merge(const Group &other);
-};
+/// A group of factors across incidents (docs/corpus.md, "Grouping factors"): its
+/// occurrences, unordered (the analysis sorts them).
+using Group = std::vector<Occurrence>;
 
 /// Remediation health counts (docs/corpus.md, "Remediation health").
 struct Health {
@@ -134,13 +154,12 @@ struct TagCount {
 
 /// A finished action due for re-verification.
 struct WorkItem {
-  std::string incident, action, title, owner, team;
+  std::string incident, action, title;
+  Str owner = nullptr, team = nullptr, source = nullptr;
+  u64 line = 0;
   ActionStatus status = ActionStatus::done;
   ReverifyReason reason = ReverifyReason::never_verified;
   std::int32_t completed = no_day, last_verified = no_day, due_on = no_day;
-  std::string source;
-  u64 line = 0;
-  friend bool operator==(const WorkItem &, const WorkItem &) = default;
 };
 
 /// A `recurrence_of` link, kept until the analysis checks it against the groups.
@@ -152,6 +171,13 @@ struct DeclaredLink {
 
 /// All aggregates, and the settings they were computed with.
 struct Aggregate {
+  Aggregate() = default;
+  Aggregate(Aggregate &&) noexcept = default;
+  Aggregate &operator=(Aggregate &&) noexcept = default;
+  Aggregate(const Aggregate &) = delete; // the records point into `pool`
+  Aggregate &operator=(const Aggregate &) = delete;
+
+  StringPool pool;
   std::int32_t as_of_day = 0;
   double verify_within_days = 90;
   std::size_t max_problems = 1000;
@@ -183,9 +209,14 @@ struct Aggregate {
   void add_problem(CorpusProblem problem);
   /// Folds one document in. Returns false (and records PM102) without incident.id.
   bool add(const Document &doc, std::string_view source, u64 line, const Policy &policy, CorpusProblem *why = nullptr);
-  /// Folds another aggregate in. Settings must agree (checked by the caller).
+  /// Folds another aggregate in, copying (or, from an rvalue, moving) its records.
+  /// Settings must agree (checked by the caller).
   void merge(Aggregate &&other);
   void merge(const Aggregate &other);
+
+private:
+  template <class A>
+  void merge_from(A &&other);
 };
 
 /// The month key of a day (days since 1970-01-01).

@@ -50,14 +50,14 @@ double share(u64 part, u64 whole) {
 // The most frequent key (ties: the smallest), or "" for an empty map.
 template <class Map>
 std::string most_frequent(const Map &counts) {
-  const std::string *best = nullptr;
+  std::string best;
   u64 best_n = 0;
   for (const auto &[k, n] : counts)
-    if (!best || n > best_n) {
-      best = &k;
+    if (n > best_n) {
+      best = k;
       best_n = n;
     }
-  return best ? *best : std::string();
+  return best;
 }
 
 std::size_t limit(std::size_t n, const AnalyzeOptions &options) { return options.top == 0 ? n : std::min(n, options.top); }
@@ -130,20 +130,36 @@ struct SortedGroup {
 std::vector<SortedGroup> sort_groups(const Aggregate &agg) {
   std::vector<SortedGroup> out;
   out.reserve(agg.groups.size());
+  std::vector<std::string_view> ids;
   for (const auto &[key, g] : agg.groups) {
-    SortedGroup s{&key, &g, {}, 0, most_frequent(g.titles), most_frequent(g.controls), std::nullopt};
-    s.occ.reserve(g.occurrences.size());
-    for (const Occurrence &o : g.occurrences) s.occ.push_back(&o);
-    std::sort(s.occ.begin(), s.occ.end(), [](const Occurrence *a, const Occurrence *b) { return occurrence_before(*a, *b); });
-    std::set<std::string_view> ids;
-    for (const Occurrence *o : s.occ) ids.insert(o->incident);
-    s.incidents = ids.size();
-    u64 best = 0;
-    for (std::size_t i = 0; i < g.categories.size(); ++i)
-      if (g.categories[i] > best) {
-        best = g.categories[i];
-        s.category = static_cast<FactorCategory>(i);
+    SortedGroup s{&key, &g, {}, 1, {}, {}, std::nullopt};
+    s.occ.reserve(g.size());
+    for (const Occurrence &o : g) s.occ.push_back(&o);
+    if (g.size() > 1) {
+      std::sort(s.occ.begin(), s.occ.end(), [](const Occurrence *a, const Occurrence *b) { return occurrence_before(*a, *b); });
+      ids.clear();
+      for (const Occurrence *o : s.occ) ids.push_back(o->incident);
+      std::sort(ids.begin(), ids.end());
+      s.incidents = static_cast<u64>(std::unique(ids.begin(), ids.end()) - ids.begin());
+    }
+    if (s.incidents >= 2) {
+      // The representative spellings: the most frequent, ties to the smallest.
+      std::map<std::string_view, u64> titles, controls;
+      std::array<u64, 5> categories{};
+      for (const Occurrence *o : s.occ) {
+        if (!o->title.empty()) ++titles[o->title];
+        if (!o->control.empty()) ++controls[o->control];
+        if (o->category) ++categories[static_cast<std::size_t>(*o->category)];
       }
+      s.title = most_frequent(titles);
+      s.control = most_frequent(controls);
+      u64 best = 0;
+      for (std::size_t i = 0; i < categories.size(); ++i)
+        if (categories[i] > best) {
+          best = categories[i];
+          s.category = static_cast<FactorCategory>(i);
+        }
+    }
     out.push_back(std::move(s));
   }
   return out;
@@ -155,7 +171,7 @@ json::object action_value(const ActionRef &a) {
   o["title"] = a.title;
   o["type"] = a.type ? json::value(to_string(*a.type)) : json::value(nullptr);
   o["status"] = to_string(a.status);
-  o["owner"] = text_or_null(a.owner);
+  o["owner"] = text_or_null(*a.owner);
   o["completed"] = day_value(a.completed);
   if (a.has_verification) {
     json::object v;
@@ -215,7 +231,10 @@ json::object factors_value(const Aggregate &agg, const std::vector<SortedGroup> 
     for (const Occurrence *x : g.occ) rc += x->kind == FactorKind::root_cause;
     o["root_causes"] = rc;
     o["contributing"] = g.occ.size() - rc;
-    std::vector<std::pair<std::string, u64>> tags(g.group->tags.begin(), g.group->tags.end());
+    std::map<std::string_view, u64> tag_counts;
+    for (const Occurrence *x : g.occ)
+      for (const std::string &t : x->tags) ++tag_counts[t];
+    std::vector<std::pair<std::string_view, u64>> tags(tag_counts.begin(), tag_counts.end());
     std::stable_sort(tags.begin(), tags.end(), [](const auto &a, const auto &b) { return a.second > b.second; });
     json::array tag_list;
     for (const auto &[t, n] : tags) tag_list.push_back(json::object{{"tag", t}, {"count", n}});
@@ -448,8 +467,8 @@ json::object validation_value(const Aggregate &agg) {
   v.reserve(agg.worklist.size());
   for (const WorkItem &w : agg.worklist) v.push_back(&w);
   std::sort(v.begin(), v.end(), [](const WorkItem *a, const WorkItem *b) {
-    return std::tie(a->due_on, a->incident, a->action, a->source, a->line) <
-           std::tie(b->due_on, b->incident, b->action, b->source, b->line);
+    return std::tie(a->due_on, a->incident, a->action, *a->source, a->line) <
+           std::tie(b->due_on, b->incident, b->action, *b->source, b->line);
   });
   json::array items;
   for (const WorkItem *w : v) {
@@ -457,8 +476,8 @@ json::object validation_value(const Aggregate &agg) {
     o["incident"] = w->incident;
     o["action"] = w->action;
     o["title"] = w->title;
-    o["owner"] = text_or_null(w->owner);
-    o["team"] = text_or_null(w->team);
+    o["owner"] = text_or_null(*w->owner);
+    o["team"] = text_or_null(*w->team);
     o["status"] = to_string(w->status);
     o["reason"] = to_string(w->reason);
     o["completed"] = day_value(w->completed);

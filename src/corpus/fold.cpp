@@ -13,6 +13,7 @@
 #include <cmath>
 #include <string_view>
 #include <tuple>
+#include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -95,14 +96,6 @@ void Period::merge(const Period &o) {
   for (std::size_t i = 0; i < metrics.size(); ++i) metrics[i].merge(o.metrics[i]);
 }
 
-void Group::merge(const Group &o) {
-  for (const auto &[k, n] : o.controls) controls[k] += n;
-  for (const auto &[k, n] : o.titles) titles[k] += n;
-  for (std::size_t i = 0; i < categories.size(); ++i) categories[i] += o.categories[i];
-  for (const auto &[k, n] : o.tags) tags[k] += n;
-  occurrences.insert(occurrences.end(), o.occurrences.begin(), o.occurrences.end());
-}
-
 void Health::merge(const Health &o) noexcept {
   actions += o.actions;
   open += o.open;
@@ -116,8 +109,8 @@ void Health::merge(const Health &o) noexcept {
 bool occurrence_before(const Occurrence &a, const Occurrence &b) noexcept {
   // Undated (no_day is the smallest int) sort last.
   auto day = [](const Occurrence &o) { return o.day == no_day ? std::numeric_limits<std::int64_t>::max() : o.day; };
-  return std::forward_as_tuple(day(a), a.incident, a.source, a.line, a.factor) <
-         std::forward_as_tuple(day(b), b.incident, b.source, b.line, b.factor);
+  return std::forward_as_tuple(day(a), a.incident, *a.source, a.line, a.factor) <
+         std::forward_as_tuple(day(b), b.incident, *b.source, b.line, b.factor);
 }
 
 bool problem_before(const CorpusProblem &a, const CorpusProblem &b) noexcept {
@@ -132,7 +125,21 @@ void Aggregate::add_problem(CorpusProblem problem) {
   if (problems.size() > max_problems) problems.pop_back();
 }
 
-void Aggregate::merge(const Aggregate &o) {
+namespace {
+
+// Moves from an rvalue, copies from an lvalue.
+template <class A, class T>
+decltype(auto) take(T &x) {
+  if constexpr (std::is_lvalue_reference_v<A>) return static_cast<const T &>(x);
+  else return std::move(x);
+}
+
+} // namespace
+
+template <class A>
+void Aggregate::merge_from(A &&o) {
+  using Other = std::remove_reference_t<A>;
+  auto re = [&](Str s) { return pool.intern(*s); }; // the other's pointers, made ours
   documents += o.documents;
   bad += o.bad;
   problems.insert(problems.end(), o.problems.begin(), o.problems.end());
@@ -140,7 +147,15 @@ void Aggregate::merge(const Aggregate &o) {
   if (problems.size() > max_problems) problems.resize(max_problems);
   for (const auto &[m, p] : o.months) months[m].merge(p);
   undated.merge(o.undated);
-  for (const auto &[k, g] : o.groups) groups[k].merge(g);
+  for (auto &[k, g] : o.groups) {
+    Group &mine = groups[k];
+    mine.reserve(mine.size() + g.size());
+    for (auto &x : g) {
+      Occurrence &y = mine.emplace_back(take<A>(x));
+      y.source = re(y.source);
+      for (ActionRef &a : y.actions) a.owner = re(a.owner);
+    }
+  }
   factors += o.factors;
   grouped += o.grouped;
   for (std::size_t i = 0; i < factor_categories.size(); ++i) factor_categories[i] += o.factor_categories[i];
@@ -149,7 +164,7 @@ void Aggregate::merge(const Aggregate &o) {
     mine.incidents += t.incidents;
     mine.factors += t.factors;
   }
-  declared.insert(declared.end(), o.declared.begin(), o.declared.end());
+  for (auto &d : o.declared) declared.push_back(take<A>(d));
   total.merge(o.total);
   for (const auto &[k, h] : o.by_owner) by_owner[k].merge(h);
   for (const auto &[k, h] : o.by_team) by_team[k].merge(h);
@@ -162,12 +177,25 @@ void Aggregate::merge(const Aggregate &o) {
     mine.addressed += t.addressed;
   }
   incidents_with_techniques += o.incidents_with_techniques;
-  worklist.insert(worklist.end(), o.worklist.begin(), o.worklist.end());
+  worklist.reserve(worklist.size() + o.worklist.size());
+  for (auto &w : o.worklist) {
+    WorkItem &y = worklist.emplace_back(take<A>(w));
+    y.owner = re(y.owner);
+    y.team = re(y.team);
+    y.source = re(y.source);
+  }
+  if constexpr (!std::is_const_v<Other> && !std::is_lvalue_reference_v<A>) {
+    o.groups.clear(); // their strings were moved out
+    o.worklist.clear();
+  }
 }
 
+void Aggregate::merge(const Aggregate &o) { merge_from<const Aggregate &>(o); }
+
 void Aggregate::merge(Aggregate &&o) {
-  if (documents == 0 && bad == 0 && groups.empty() && months.empty()) {
-    // Adopting wholesale is the common case of a worker's first merge.
+  if (documents == 0 && bad == 0 && groups.empty() && months.empty() && worklist.empty() && by_owner.empty()) {
+    // Adopting wholesale (pool included, so the pointers stay valid) is the common case of
+    // a worker's first merge.
     const auto keep_as_of = as_of_day;
     const auto keep_window = verify_within_days;
     const auto keep_max = max_problems;
@@ -178,7 +206,7 @@ void Aggregate::merge(Aggregate &&o) {
     if (problems.size() > max_problems) problems.resize(max_problems);
     return;
   }
-  merge(static_cast<const Aggregate &>(o));
+  merge_from<Aggregate &&>(std::move(o));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -225,11 +253,11 @@ bool is_open(ActionStatus s) noexcept {
   return s == ActionStatus::proposed || s == ActionStatus::planned || s == ActionStatus::in_progress;
 }
 
-ActionRef action_ref(const Action &a) {
+ActionRef action_ref(const Action &a, StringPool &pool) {
   ActionRef r;
   r.id = a.id.value_or("");
   r.title = a.title.value_or("");
-  r.owner = a.owner.value_or("");
+  r.owner = pool.intern(a.owner.value_or(""));
   r.type = a.type;
   r.status = a.status.value_or(ActionStatus::proposed);
   if (a.completed_at) r.completed = day_of(a.completed_at->micros);
@@ -253,6 +281,7 @@ bool Aggregate::add(const Document &doc, std::string_view source, u64 line, cons
     return false;
   }
   ++documents;
+  const Str src = pool.intern(source);
   const Incident &inc = *doc.incident;
   const std::string &incident_id = *inc.id;
 
@@ -309,20 +338,20 @@ bool Aggregate::add(const Document &doc, std::string_view source, u64 line, cons
     if (key.empty()) continue;
     ++grouped;
     Group &g = groups[std::move(key)];
-    if (f.control) ++g.controls[*f.control];
-    if (f.title) ++g.titles[*f.title];
-    if (f.category) ++g.categories[static_cast<std::size_t>(*f.category)];
-    for (const std::string &t : f.tags) ++g.tags[t];
-    Occurrence &o = g.occurrences.emplace_back();
+    Occurrence &o = g.emplace_back();
     o.incident = incident_id;
-    o.day = day;
-    o.source = source;
-    o.line = line;
     o.factor = f.id.value_or("");
+    o.title = f.title.value_or("");
+    o.control = f.control.value_or("");
+    o.source = src;
+    o.line = line;
+    o.day = day;
     o.kind = *f.kind;
+    o.category = f.category;
+    o.tags = f.tags;
     o.recurrence_of = inc.recurrence_of;
     if (acts)
-      for (std::size_t i : *acts) o.actions.push_back(action_ref(doc.actions[i]));
+      for (std::size_t i : *acts) o.actions.push_back(action_ref(doc.actions[i], pool));
     std::sort(o.actions.begin(), o.actions.end(),
               [](const ActionRef &a, const ActionRef &b) { return std::tie(a.id, a.title) < std::tie(b.id, b.title); });
   }
@@ -378,10 +407,10 @@ bool Aggregate::add(const Document &doc, std::string_view source, u64 line, cons
     w.incident = incident_id;
     w.action = a.id.value_or("");
     w.title = a.title.value_or("");
-    w.owner = a.owner.value_or("");
-    w.team = a.team.value_or("");
+    w.owner = pool.intern(a.owner.value_or(""));
+    w.team = pool.intern(a.team.value_or(""));
     w.status = status;
-    w.source = source;
+    w.source = src;
     w.line = line;
     worklist.push_back(std::move(w));
   }

@@ -9,7 +9,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <tuple>
 
 PM_BEGIN_NAMESPACE
 namespace corpus {
@@ -25,13 +27,6 @@ json::value day_or_null(std::int32_t day) { return day == no_day ? json::value(n
 template <class E>
 json::value enum_or_null(const std::optional<E> &e) {
   return e ? json::value(to_string(*e)) : json::value(nullptr);
-}
-
-template <class Map>
-json::object counts(const Map &m) {
-  json::object o;
-  for (const auto &[k, n] : m) o[k] = n;
-  return o;
 }
 
 template <std::size_t N>
@@ -60,7 +55,7 @@ json::array health(const Health &h) {
 json::array action(const ActionRef &a) {
   return json::array{a.id,
                      a.title,
-                     a.owner,
+                     *a.owner,
                      enum_or_null(a.type),
                      to_string(a.status),
                      day_or_null(a.completed),
@@ -70,11 +65,15 @@ json::array action(const ActionRef &a) {
 }
 
 json::array occurrence(const Occurrence &o) {
+  json::array tags(o.tags.begin(), o.tags.end());
   json::array of(o.recurrence_of.begin(), o.recurrence_of.end());
   json::array actions;
   for (const ActionRef &a : o.actions) actions.push_back(action(a));
-  return json::array{o.incident, day_or_null(o.day), o.source, o.line, o.factor, to_string(o.kind), std::move(of), std::move(actions)};
+  return json::array{o.incident, day_or_null(o.day), *o.source, o.line, o.factor, to_string(o.kind),
+                     enum_or_null(o.category), o.title, o.control, std::move(tags), std::move(of), std::move(actions)};
 }
+
+std::vector<std::string> read_strings(const json::value &v, const std::string &path);
 
 // ---------------------------------------------------------------------------------------
 // Reading: every accessor takes the JSON Pointer of the value it reads.
@@ -138,12 +137,6 @@ void read_numbers(std::array<u64, N> &out, const json::value &v, const std::stri
   const auto &a = array(v, path, N);
   for (std::size_t i = 0; i < N; ++i) out[i] = count(a[i], at(path, i));
 }
-StringMap<u64> read_counts(const json::value &v, const std::string &path) {
-  StringMap<u64> out;
-  for (const auto &m : object(v, path)) out[std::string(m.key())] = count(m.value(), at(path, m.key()));
-  return out;
-}
-
 LogHistogram read_histogram(const json::value &v, const std::string &path) {
   const auto &a = array(v, path, 3);
   LogHistogram h;
@@ -185,12 +178,20 @@ Health read_health(const json::value &v, const std::string &path) {
   return h;
 }
 
-ActionRef read_action(const json::value &v, const std::string &path) {
+std::vector<std::string> read_strings(const json::value &v, const std::string &path) {
+  const auto &a = array(v, path);
+  std::vector<std::string> out;
+  out.reserve(a.size());
+  for (std::size_t i = 0; i < a.size(); ++i) out.push_back(string(a[i], at(path, i)));
+  return out;
+}
+
+ActionRef read_action(const json::value &v, const std::string &path, StringPool &pool) {
   const auto &a = array(v, path, 9);
   ActionRef r;
   r.id = string(a[0], at(path, 0));
   r.title = string(a[1], at(path, 1));
-  r.owner = string(a[2], at(path, 2));
+  r.owner = pool.intern(string(a[2], at(path, 2)));
   r.type = enum_or_null<ActionType>(a[3], at(path, 3));
   r.status = enumerator<ActionStatus>(a[4], at(path, 4));
   r.completed = day(a[5], at(path, 5));
@@ -201,21 +202,23 @@ ActionRef read_action(const json::value &v, const std::string &path) {
   return r;
 }
 
-Occurrence read_occurrence(const json::value &v, const std::string &path) {
-  const auto &a = array(v, path, 8);
+Occurrence read_occurrence(const json::value &v, const std::string &path, StringPool &pool) {
+  const auto &a = array(v, path, 12);
   Occurrence o;
   o.incident = string(a[0], at(path, 0));
   o.day = day(a[1], at(path, 1));
-  o.source = string(a[2], at(path, 2));
+  o.source = pool.intern(string(a[2], at(path, 2)));
   o.line = count(a[3], at(path, 3));
   o.factor = string(a[4], at(path, 4));
   o.kind = enumerator<FactorKind>(a[5], at(path, 5));
-  const std::string rp = at(path, 6);
-  const auto &of = array(a[6], rp);
-  for (std::size_t i = 0; i < of.size(); ++i) o.recurrence_of.push_back(string(of[i], at(rp, i)));
-  const std::string ap = at(path, 7);
-  const auto &actions = array(a[7], ap);
-  for (std::size_t i = 0; i < actions.size(); ++i) o.actions.push_back(read_action(actions[i], at(ap, i)));
+  o.category = enum_or_null<FactorCategory>(a[6], at(path, 6));
+  o.title = string(a[7], at(path, 7));
+  o.control = string(a[8], at(path, 8));
+  o.tags = read_strings(a[9], at(path, 9));
+  o.recurrence_of = read_strings(a[10], at(path, 10));
+  const std::string ap = at(path, 11);
+  const auto &actions = array(a[11], ap);
+  for (std::size_t i = 0; i < actions.size(); ++i) o.actions.push_back(read_action(actions[i], at(ap, i), pool));
   return o;
 }
 
@@ -238,10 +241,15 @@ json::value to_state(const Aggregate &agg) {
   o["months"] = std::move(months);
   o["undated"] = period(agg.undated);
   json::array groups;
+  std::vector<const Occurrence *> sorted;
   for (const auto &[key, g] : agg.groups) {
+    // Records in a canonical order, so that equal aggregates write equal states.
+    sorted.clear();
+    for (const Occurrence &x : g) sorted.push_back(&x);
+    std::sort(sorted.begin(), sorted.end(), [](const Occurrence *a, const Occurrence *b) { return occurrence_before(*a, *b); });
     json::array occ;
-    for (const Occurrence &x : g.occurrences) occ.push_back(occurrence(x));
-    groups.push_back(json::array{key, counts(g.controls), counts(g.titles), numbers(g.categories), counts(g.tags), std::move(occ)});
+    for (const Occurrence *x : sorted) occ.push_back(occurrence(*x));
+    groups.push_back(json::array{key, std::move(occ)});
   }
   o["groups"] = std::move(groups);
   o["factors"] = agg.factors;
@@ -251,7 +259,11 @@ json::value to_state(const Aggregate &agg) {
   for (const auto &[k, t] : agg.tags) tags[k] = json::array{t.incidents, t.factors};
   o["tags"] = std::move(tags);
   json::array declared;
-  for (const DeclaredLink &d : agg.declared) declared.push_back(json::array{d.incident, d.of, day_or_null(d.day)});
+  std::vector<DeclaredLink> links = agg.declared;
+  std::sort(links.begin(), links.end(), [](const DeclaredLink &a, const DeclaredLink &b) {
+    return std::tie(a.incident, a.of, a.day) < std::tie(b.incident, b.of, b.day);
+  });
+  for (const DeclaredLink &d : links) declared.push_back(json::array{d.incident, d.of, day_or_null(d.day)});
   o["declared"] = std::move(declared);
   o["total"] = health(agg.total);
   json::object owners, teams;
@@ -269,10 +281,16 @@ json::value to_state(const Aggregate &agg) {
   o["techniques"] = std::move(techniques);
   o["incidents_with_techniques"] = agg.incidents_with_techniques;
   json::array worklist;
-  for (const WorkItem &w : agg.worklist)
-    worklist.push_back(json::array{w.incident, w.action, w.title, w.owner, w.team, to_string(w.status),
-                                   to_string(w.reason), day_or_null(w.completed), day_or_null(w.last_verified),
-                                   day_or_null(w.due_on), w.source, w.line});
+  std::vector<const WorkItem *> items;
+  for (const WorkItem &w : agg.worklist) items.push_back(&w);
+  std::sort(items.begin(), items.end(), [](const WorkItem *a, const WorkItem *b) {
+    return std::tie(a->due_on, a->incident, a->action, *a->source, a->line) <
+           std::tie(b->due_on, b->incident, b->action, *b->source, b->line);
+  });
+  for (const WorkItem *w : items)
+    worklist.push_back(json::array{w->incident, w->action, w->title, *w->owner, *w->team, to_string(w->status),
+                                   to_string(w->reason), day_or_null(w->completed), day_or_null(w->last_verified),
+                                   day_or_null(w->due_on), *w->source, w->line});
   o["worklist"] = std::move(worklist);
   return o;
 }
@@ -323,16 +341,11 @@ Aggregate from_state(const json::value &state) {
     const auto &a = array(member(o, "groups", root), "/groups");
     for (std::size_t i = 0; i < a.size(); ++i) {
       const std::string p = at("/groups", i);
-      const auto &x = array(a[i], p, 6);
-      Group g;
-      g.controls = read_counts(x[1], at(p, 1));
-      g.titles = read_counts(x[2], at(p, 2));
-      read_numbers(g.categories, x[3], at(p, 3));
-      g.tags = read_counts(x[4], at(p, 4));
-      const std::string op = at(p, 5);
-      const auto &occ = array(x[5], op);
-      for (std::size_t k = 0; k < occ.size(); ++k) g.occurrences.push_back(read_occurrence(occ[k], at(op, k)));
-      agg.groups[string(x[0], at(p, 0))].merge(g);
+      const auto &x = array(a[i], p, 2);
+      Group &g = agg.groups[string(x[0], at(p, 0))];
+      const std::string op = at(p, 1);
+      const auto &occ = array(x[1], op);
+      for (std::size_t k = 0; k < occ.size(); ++k) g.push_back(read_occurrence(occ[k], at(op, k), agg.pool));
     }
   }
   agg.factors = count(member(o, "factors", root), "/factors");
@@ -383,14 +396,14 @@ Aggregate from_state(const json::value &state) {
       w.incident = string(x[0], at(p, 0));
       w.action = string(x[1], at(p, 1));
       w.title = string(x[2], at(p, 2));
-      w.owner = string(x[3], at(p, 3));
-      w.team = string(x[4], at(p, 4));
+      w.owner = agg.pool.intern(string(x[3], at(p, 3)));
+      w.team = agg.pool.intern(string(x[4], at(p, 4)));
       w.status = enumerator<ActionStatus>(x[5], at(p, 5));
       w.reason = enumerator<ReverifyReason>(x[6], at(p, 6));
       w.completed = day(x[7], at(p, 7));
       w.last_verified = day(x[8], at(p, 8));
       w.due_on = day(x[9], at(p, 9));
-      w.source = string(x[10], at(p, 10));
+      w.source = agg.pool.intern(string(x[10], at(p, 10)));
       w.line = count(x[11], at(p, 11));
       agg.worklist.push_back(std::move(w));
     }
