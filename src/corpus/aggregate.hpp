@@ -16,6 +16,7 @@
 #include <map>
 #include <optional>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <string>
 #include <vector>
@@ -188,7 +189,9 @@ struct Aggregate {
   std::map<std::int32_t, Period> months; ///< key: year * 12 + month − 1
   Period undated;
 
-  StringMap<Group> groups;
+  /// By group key. Hashed: a corpus has about one group per factor; the analysis and the
+  /// state sort what they write.
+  std::unordered_map<std::string, Group, StringHash, std::equal_to<>> groups;
   u64 factors = 0, grouped = 0;
   std::array<u64, 5> factor_categories{};
   StringMap<TagCount> tags;

@@ -242,7 +242,13 @@ json::value to_state(const Aggregate &agg) {
   o["undated"] = period(agg.undated);
   json::array groups;
   std::vector<const Occurrence *> sorted;
-  for (const auto &[key, g] : agg.groups) {
+  std::vector<std::pair<const std::string *, const Group *>> by_key;
+  by_key.reserve(agg.groups.size());
+  for (const auto &[key, g] : agg.groups) by_key.emplace_back(&key, &g);
+  std::sort(by_key.begin(), by_key.end(), [](const auto &a, const auto &b) { return *a.first < *b.first; });
+  for (const auto &[key_ptr, group_ptr] : by_key) {
+    const std::string &key = *key_ptr;
+    const Group &g = *group_ptr;
     // Records in a canonical order, so that equal aggregates write equal states.
     sorted.clear();
     for (const Occurrence &x : g) sorted.push_back(&x);
