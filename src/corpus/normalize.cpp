@@ -73,8 +73,10 @@ std::string normalized_control(std::string_view control) {
 std::span<const std::string_view> title_stop_words() noexcept { return kStopWords; }
 
 std::string normalized_title(std::string_view title) {
-  std::vector<std::string> stems;
-  std::string word;
+  // Scratch space reused across calls on a thread: a corpus normalizes one title per factor.
+  thread_local std::vector<std::string> stems;
+  thread_local std::string word;
+  std::size_t used = 0;
   sb_stemmer *stemmer = thread_stemmer();
   auto flush = [&] {
     if (word.empty()) return;
@@ -82,21 +84,24 @@ std::string normalized_title(std::string_view title) {
       const sb_symbol *s =
           sb_stemmer_stem(stemmer, reinterpret_cast<const sb_symbol *>(word.data()), static_cast<int>(word.size()));
       if (!s) throw std::bad_alloc();
-      stems.emplace_back(reinterpret_cast<const char *>(s), static_cast<std::size_t>(sb_stemmer_length(stemmer)));
+      if (used == stems.size()) stems.emplace_back();
+      stems[used++].assign(reinterpret_cast<const char *>(s), static_cast<std::size_t>(sb_stemmer_length(stemmer)));
     }
     word.clear();
   };
+  word.clear();
   for (char c : title) {
     if (is_word_byte(static_cast<unsigned char>(c))) word += lower(c);
     else flush();
   }
   flush();
-  std::sort(stems.begin(), stems.end());
-  stems.erase(std::unique(stems.begin(), stems.end()), stems.end());
+  const auto end = stems.begin() + static_cast<std::ptrdiff_t>(used);
+  std::sort(stems.begin(), end);
   std::string out;
-  for (const auto &s : stems) {
+  for (auto it = stems.begin(); it != end; ++it) {
+    if (it != stems.begin() && *it == *(it - 1)) continue;
     if (!out.empty()) out += ' ';
-    out += s;
+    out += *it;
   }
   return out;
 }
