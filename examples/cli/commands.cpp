@@ -5,7 +5,7 @@
 namespace pmcli {
 
 std::span<const Command *const> commands() {
-  // One entry per subcommand, in the order `postmortem --help` lists them. Later: stats.
+  // One entry per subcommand, in the order `postmortem --help` lists them.
   static const Command *const table[] = {
       &check_command,
       &metrics_command,
@@ -15,6 +15,7 @@ std::span<const Command *const> commands() {
       &cvss_command,
       &import_command,
       &export_command,
+      &stats_command,
   };
   return table;
 }

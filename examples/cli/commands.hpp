@@ -15,6 +15,7 @@ extern const Command report_command;
 extern const Command cvss_command;
 extern const Command import_command;
 extern const Command export_command;
+extern const Command stats_command;
 
 } // namespace pmcli
 

@@ -53,6 +53,11 @@ bool fold_json(Aggregate &agg, std::string_view json, std::string_view source, u
     const auto [l, c] = parser_location(p.message);
     p.line = line == 0 ? l : line + (l > 0 ? l - 1 : 0);
     p.column = c;
+    if (line != 0 && l == 1) {
+      // One NDJSON line: the parser's "line 1" is the record's line, which `line` gives.
+      const std::string_view said = " at line 1, column ";
+      if (const auto at = p.message.find(said); at != std::string::npos) p.message.replace(at, said.size(), " at column ");
+    }
     p.error = e.code();
     if (why) *why = p;
     agg.add_problem(std::move(p));

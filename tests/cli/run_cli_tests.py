@@ -1748,6 +1748,392 @@ def _(t):
     t.golden("help_import.out", r.out)
 
 
+# --- postmortem stats ---------------------------------------------------------------------------
+# The analysis itself is tested in tests/cpp (corpus) against docs/corpus.md; here: the command's
+# operands (files, directories, NDJSON, '-'), options, bad documents, errors and the text report.
+# cli/data/corpus holds the three samples plus documents that recur their root causes:
+#   mfa-push-bombing-sales.json  INC-2024-0603 names control "cis-6.5", like the phishing sample's
+#                                f1 ("CIS 6.5"), whose fix act1 was verified effective:
+#                                verified_fix_failed, undeclared
+#   appliance-alerting-gap.json  INC-2024-0612 re-phrases the VPN sample's cf1 title (order, plurals,
+#                                punctuation; same words): same group, whose fix A4 is only planned
+#   batch.ndjson                 line 1: INC-2024-0620 declares recurrence_of INC-2024-0511 and
+#                                re-phrases its c2 with stop words; line 2: truncated JSON (PM100);
+#                                line 3: no incident.id (PM102)
+CORPUS = cli_data("corpus")
+CORPUS_BATCH = cli_data("corpus/batch.ndjson")
+CORPUS_BAD = [(CORPUS_BATCH, 2, "PM100"), (CORPUS_BATCH, 3, "PM102")]  # (source, line, code) planted
+STATS_KEYS = ["schema", "as_of", "verify_within_days", "summary", "trends", "factors", "recurrences",
+              "remediation", "techniques", "validation"]
+PROBLEM_LINE = re.compile(r"postmortem: (.+?):(\d+)(?::(\d+))?: (PM\d{3}): (.+)")
+
+
+def planted_bad(path):
+    """The lines of an NDJSON file a corpus must skip, worked out here: not JSON, or no incident.id."""
+    bad = []
+    for number, line in enumerate((TESTS / path).read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            doc = json.loads(line)
+        except ValueError:
+            bad.append((number, "PM100"))
+            continue
+        if not isinstance(doc.get("incident"), dict) or "id" not in doc["incident"]:
+            bad.append((number, "PM102"))
+    return bad
+
+
+def stats_of(t, *args, expect=0, **kw):
+    """Runs `stats --format json`; returns (result, parsed JSON) after checking its shape."""
+    r = t.run("stats", "--format", "json", *args, expect=expect, **kw)
+    try:
+        s = json.loads(r.out)
+    except ValueError as e:
+        raise Failure(f"stats --format json output is not JSON: {e}\n" + r.describe())
+    t.check(list(s) == STATS_KEYS, f"top-level members must be {STATS_KEYS}, got {list(s)}", r)
+    t.check(s["schema"] == "postmortem-stats/1", "schema postmortem-stats/1", r)
+    return r, s
+
+
+def problem_lines(t, r):
+    """The problem lines on stderr, parsed: [(source, line, column, code, message)]."""
+    out = []
+    for line in r.err.splitlines():
+        if line.startswith("postmortem: ... and "):
+            continue
+        m = PROBLEM_LINE.fullmatch(line)
+        t.check(m is not None, f"stderr line is not PATH:LINE[:COLUMN]: CODE: MESSAGE: {line!r}", r)
+        out.append((m[1], int(m[2]), int(m[3]) if m[3] else None, m[4], m[5]))
+    return out
+
+
+@case("stats_text")
+def _(t):
+    r = t.run("stats", AS_OF, CORPUS, expect=0)
+    t.golden("stats_text.out", transcript([r]))
+    lines = r.out.splitlines()
+    t.check(lines[0] == "Post-mortem statistics as of 2024-07-01 (re-verification due after 90 days)",
+            "the heading says the as_of day", r)
+    t.check(lines[1] == "6 documents read, 2 skipped as unusable; 6 incidents (6 dated, 0 undated), "
+            "from 2024-01 to 2024-06", "the summary line", r)
+    for title in ("Trends by quarter", "Recurring root causes", "Recurrences: 3", "Remediation health",
+                  "ATT&CK techniques", "Due for re-verification"):
+        t.check(any(line.startswith(title) for line in lines), f"a section {title!r}", r)
+    # The fix that was verified effective comes first and stands out.
+    marked = [line for line in lines if line.startswith("  !! ")]
+    t.check(len(marked) == 2 and marked[0] == "  !! 1 recurrence after a fix verified effective"
+            and marked[1].startswith("  !! INC-2024-0603 (2024-06-03) repeats INC-2024-0117 (2024-01-17)"),
+            f"the verified_fix_failed recurrence is marked '!!' and listed first: {marked}", r)
+    t.check("fixed, verified effective, and it happened again" in r.out, "says what failed", r)
+    t.check(re.search(r"^  2024-Q1\s+1\s", r.out, re.M) and re.search(r"^  2024-Q2\s+5\s", r.out, re.M)
+            and re.search(r"^  all\s+6\s", r.out, re.M), "incidents per quarter", r)
+    t.check([p[:2] + p[3:4] for p in problem_lines(t, r)] == CORPUS_BAD, "the bad documents on stderr", r)
+    t.check("\x1b[" not in r.out, "no colour into a pipe", r)
+
+
+@case("stats_json")
+def _(t):
+    r, s = stats_of(t, AS_OF, CORPUS)
+    t.golden("stats_json.out", r.out)
+    summary = s["summary"]
+    planted = planted_bad(CORPUS_BATCH)
+    t.check(summary["bad"] == len(planted) == 2, f"summary.bad is the {len(planted)} planted bad lines", r)
+    t.check([(p["source"], p["line"], p["code"]) for p in summary["problems"]]
+            == [(CORPUS_BATCH, n, code) for n, code in planted] == CORPUS_BAD, "the problems, in line order", r)
+    t.check(summary["documents"] == 6 and summary["dated"] + summary["undated"] == 6 and s["as_of"] == "2024-07-01",
+            f"6 documents, each dated or undated, at 2024-07-01: {summary}", r)
+    items = {i["incident"]: i for i in s["recurrences"]["items"]}
+    t.check(set(items) == {"INC-2024-0603", "INC-2024-0612", "INC-2024-0620"}, f"recurrences {list(items)}", r)
+    t.check(s["recurrences"]["items"][0]["incident"] == "INC-2024-0603", "strongest signal first", r)
+    mfa, fw, token = items["INC-2024-0603"], items["INC-2024-0612"], items["INC-2024-0620"]
+    t.check(mfa["group"] == "control:cis 6.5" and mfa["signal"] == "verified_fix_failed" and not mfa["declared"]
+            and mfa["earlier"]["incident"] == "INC-2024-0117", f"control 'cis-6.5' meets 'CIS 6.5': {mfa}", r)
+    t.check(fw["group"] == "title:technical:alert applianc connect file new outbound" and fw["signal"] == "open_fix"
+            and fw["earlier"]["incident"] == "INC-2024-0302" and fw["earlier"]["factor"] == "cf1",
+            f"the re-phrased title meets cf1: {fw}", r)
+    t.check(token["declared"] and token["earlier"]["incident"] == "INC-2024-0511"
+            and token["signal"] == "unverified_fix", f"the declared recurrence: {token}", r)
+    t.check(s["recurrences"]["declared_unmatched"] == [{"incident": "INC-2024-0511", "date": "2024-05-09",
+                                                         "of": "INC-2022-0210"}],
+            "a recurrence_of no shared group confirms", r)
+    # The text report says what the JSON says.
+    text = t.run("stats", AS_OF, CORPUS, expect=0)
+    for item in s["recurrences"]["items"]:
+        t.check(f"{item['incident']} ({item['date']}) repeats {item['earlier']['incident']}" in text.out,
+                f"the text lists recurrence {item['incident']}", text)
+    for g in s["factors"]["top"]:
+        t.check(re.search(rf"^  +{g['incidents']} +{g['factors']} +{g['root_causes']} +{g['category']} .*"
+                          + re.escape(g["title"]) + "$", text.out, re.M) is not None,
+                f"the text lists group {g['key']}", text)
+    for v in s["validation"]["items"]:
+        t.check(re.search(rf"^  {v['due_on']} +{v['days_overdue']}d +{v['incident']} +{re.escape(v['action'])} ",
+                          text.out, re.M) is not None, f"the worklist lists {v['incident']}/{v['action']}", text)
+    total = s["remediation"]["total"]
+    t.check(f"Remediation health: {total['actions']} actions" in text.out
+            and f"{total['open']} ({total['overdue']} overdue)" in text.out, "remediation totals", text)
+
+
+@case("stats_stdin")
+def _(t):
+    """'-' reads standard input like a file: NDJSON and a single pretty-printed document."""
+    by_file = t.run("stats", AS_OF, CORPUS_BATCH, expect=0)
+    by_stdin = t.run("stats", AS_OF, "-", stdin=CORPUS_BATCH, expect=0)
+    t.check(by_stdin.out == by_file.out, "the same report", by_stdin)
+    t.check(by_stdin.err == by_file.err.replace(CORPUS_BATCH, "<stdin>"), "problems name <stdin>", by_stdin)
+    _, from_file = stats_of(t, AS_OF, CORPUS_BATCH)
+    _, from_stdin = stats_of(t, AS_OF, "-", stdin=CORPUS_BATCH)
+    for p in from_stdin["summary"]["problems"]:
+        p["source"] = CORPUS_BATCH
+    t.check(from_stdin == from_file, "the same analysis")
+    sample = DOCUMENTS["phishing-mfa-fatigue"]
+    r1, a = stats_of(t, AS_OF, sample)
+    r2, b = stats_of(t, AS_OF, "--", "-", stdin=sample)
+    t.check(a == b and a["summary"]["documents"] == 1 and a["summary"]["bad"] == 0,
+            "a pretty-printed document on standard input", r2)
+    # Standard input with the other operands: the corpus is the same whatever the order.
+    _, whole = stats_of(t, AS_OF, CORPUS)
+    files = sorted(str(p.relative_to(TESTS)) for p in (TESTS / CORPUS).iterdir() if p.name != "batch.ndjson")
+    r, mixed = stats_of(t, AS_OF, *reversed(files), "-", stdin=CORPUS_BATCH)
+    for p in mixed["summary"]["problems"]:
+        p["source"] = CORPUS_BATCH
+    t.check(mixed == whole, "files and standard input, in any order, make the directory's corpus", r)
+
+
+@case("stats_threads")
+def _(t):
+    """The result does not depend on the number of threads nor on the order of the operands."""
+    r1, one = stats_of(t, AS_OF, "--threads", "1", CORPUS)
+    for threads in ("2", "0", "7"):
+        r, other = stats_of(t, AS_OF, f"--threads={threads}", CORPUS)
+        t.check(r.out == r1.out and r.err == r1.err, f"--threads {threads} gives the same bytes as --threads 1", r)
+    text1 = t.run("stats", AS_OF, "--threads", "1", CORPUS, expect=0)
+    text2 = t.run("stats", AS_OF, "--threads", "2", CORPUS, expect=0)
+    t.check(text1.out == text2.out and text1.err == text2.err, "the text too", text2)
+    paths = sorted(str(p.relative_to(TESTS)) for p in (TESTS / CORPUS).iterdir())
+    r, reordered = stats_of(t, AS_OF, "--threads", "2", *reversed(paths))
+    t.check(reordered == one, "the files one by one, in reverse order, make the directory's corpus", r)
+    # NDJSON over several 4 MiB blocks, parsed by several threads.
+    with tempfile.TemporaryDirectory() as tmp:
+        lines = (TESTS / CORPUS_BATCH).read_text(encoding="utf-8").splitlines()
+        good = json.loads(lines[0])
+        big = Path(tmp) / "big.ndjson"
+        with big.open("w", encoding="utf-8") as f:
+            good["x_padding"] = "x" * 3000  # few documents, several blocks: quick even under sanitizers
+            for i in range(2000):
+                good["incident"]["id"] = f"INC-{i:05d}"
+                good["incident"]["milestones"]["detected_at"] = f"2024-{i % 12 + 1:02d}-{i % 28 + 1:02d}T08:00:00Z"
+                f.write(json.dumps(good) + "\n")
+                if i % 200 == 0:
+                    f.write(lines[1] + "\n")
+        t.check(big.stat().st_size > 5 << 20, "more than one block")
+        runs = [stats_of(t, AS_OF, f"--threads={n}", str(big)) for n in (1, 2, 3)]
+        t.check(all(r.out == runs[0][0].out for r, _ in runs), "the same bytes with 1, 2 and 3 threads")
+        s = runs[0][1]["summary"]
+        t.check(s["documents"] == 2000 and s["bad"] == 10, f"2000 documents, 10 bad: {s}", runs[0][0])
+
+
+@case("stats_bad_documents")
+def _(t):
+    """Bad documents never stop the run: listed on stderr (the first 20), counted, exit 0."""
+    r = t.run("stats", AS_OF, CORPUS_BATCH, expect=0)
+    problems = problem_lines(t, r)
+    t.check([(p[0], p[1], p[3]) for p in problems] == CORPUS_BAD, f"PATH:LINE: CODE: {problems}", r)
+    t.check(problems[0][2] is not None, "a JSON error has its column", r)
+    t.check("1 document read, 2 skipped as unusable; 1 incident" in r.out, "the summary counts them", r)
+    with tempfile.TemporaryDirectory() as tmp:
+        many = Path(tmp) / "many.ndjson"
+        good = (TESTS / CORPUS_BATCH).read_text(encoding="utf-8").splitlines()[0]
+        many.write_text(good + "\n" + "".join(f'{{"schema": "postmortem/1", "n": {i}\n' for i in range(25)),
+                        encoding="utf-8")
+        r = t.run("stats", AS_OF, str(many), expect=0)
+        errs = r.err.splitlines()
+        t.check(len(errs) == 21 and errs[-1] == "postmortem: ... and 5 more documents skipped"
+                and all(e.startswith(f"postmortem: {many}:") for e in errs[:20]),
+                "the first 20, then how many more", r)
+        t.check([p[1] for p in problem_lines(t, r)] == list(range(2, 22)), "in line order", r)
+        _, s = stats_of(t, AS_OF, str(many))
+        t.check(s["summary"]["bad"] == 25 and s["summary"]["documents"] == 1, "all 25 are counted", r)
+        # A directory: only *.json, *.ndjson and *.jsonl files, not names starting with '.'.
+        (Path(tmp) / "notes.txt").write_text("not a post-mortem", encoding="utf-8")
+        (Path(tmp) / ".hidden.json").write_text("{", encoding="utf-8")
+        _, s = stats_of(t, AS_OF, tmp)
+        t.check(s["summary"]["bad"] == 25 and s["summary"]["documents"] == 1, "other files are not read", r)
+
+
+@case("stats_empty")
+def _(t):
+    """No documents: every section says it is empty."""
+    with tempfile.TemporaryDirectory() as tmp:
+        r = t.run("stats", AS_OF, tmp, expect=0)
+        t.check(r.err == "", "nothing on stderr", r)
+        for words in ("0 documents read, 0 skipped as unusable; 0 incidents", "No incidents.",
+                      "No recurring root causes.", "No recurrences.", "No techniques recorded.",
+                      "Nothing is due for re-verification."):
+            t.check(words in r.out, f"says {words!r}", r)
+        _, s = stats_of(t, AS_OF, tmp)
+        t.check(s["summary"]["documents"] == 0 and s["recurrences"]["items"] == [], "an empty analysis")
+
+
+@case("stats_top")
+def _(t):
+    _, all_ = stats_of(t, AS_OF, "--top", "0", CORPUS)
+    r, one = stats_of(t, AS_OF, "--top", "1", CORPUS)
+    t.check(len(one["techniques"]["top"]) == 1 and len(one["factors"]["top"]) == 1
+            and one["techniques"]["top"][0] == all_["techniques"]["top"][0], "--top 1 keeps the first", r)
+    count = all_["validation"]["count"]
+    t.check(count >= 3, f"the worklist has several items ({count})", r)
+    text = t.run("stats", AS_OF, "--top", "1", CORPUS, expect=0)
+    worklist = text.out[text.out.index("Due for re-verification"):].splitlines()
+    t.check(len(worklist) == 4 and worklist[-1] == f"  ... and {count - 1} more (--top)",
+            "the text worklist shows --top items and how many more", text)
+    text = t.run("stats", AS_OF, "--top", "0", CORPUS, expect=0)
+    worklist = text.out[text.out.index("Due for re-verification"):].splitlines()
+    t.check(len(worklist) == 2 + count, "--top 0 shows the whole worklist", text)
+
+
+@case("stats_output_file")
+def _(t):
+    """-o writes the file (nothing on stdout, the problems still on stderr)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        for fmt in ("text", "json"):
+            out = Path(tmp) / f"stats.{fmt}"
+            r = t.run("stats", AS_OF, "--format", fmt, "-o", str(out), CORPUS, expect=0)
+            expected = t.run("stats", AS_OF, "--format", fmt, CORPUS, expect=0)
+            t.check(r.out == "" and r.err == expected.err, "nothing on stdout, problems on stderr", r)
+            t.check(out.read_text(encoding="utf-8") == expected.out, f"the file holds the {fmt} report", r)
+
+
+@case("stats_errors")
+def _(t):
+    """Usage and input errors: exit 2, nothing on stdout, one line on stderr."""
+    runs = [
+        ["stats"],
+        ["stats", AS_OF, cli_data("corpus/no-such-file.json")],
+        ["stats", AS_OF, CORPUS, cli_data("no-such-dir")],
+        ["stats", "--format", "csv", CORPUS],
+        ["stats", "--threads", "many", CORPUS],
+        ["stats", "--threads", "257", CORPUS],
+        ["stats", "--top=-1", CORPUS],
+        ["stats", "--progress", "sometimes", CORPUS],
+        ["stats", "--as-of", "yesterday", CORPUS],
+        ["stats", "-", "-"],
+        ["stats", "--policy", "-", "-"],
+        ["stats", "--policy", cli_data("policy-not-json.json"), CORPUS],
+        ["stats", "-o", "", CORPUS],
+        ["stats", "-o", cli_data("no-such-dir/stats.txt"), AS_OF, DOCUMENTS["phishing-mfa-fatigue"]],
+    ]
+    results = usage_errors(t, runs)
+    t.check(cli_data("corpus/no-such-file.json") in results[1].err and cli_data("no-such-dir") in results[2].err,
+            "a missing PATH is named", results[1])
+    t.golden("stats_errors.txt", transcript(results))
+
+
+@case("stats_escaping")
+def _(t):
+    """Document text and file names reach the terminal escaped; JSON keeps the characters."""
+    hostile = "Rule\x1b[2J exposed\u202e the\nportal"
+    with tempfile.TemporaryDirectory() as tmp:
+        for n, day in ((1, "2024-02-01"), (2, "2024-05-01")):
+            doc = {"schema": "postmortem/1",
+                   "incident": {"id": f"EVIL-{n}\x1b]0;x\x07", "title": "t", "category": "other",
+                                "milestones": {"detected_at": f"{day}T00:00:00Z"}},
+                   "factors": [{"id": "f", "kind": "root_cause", "category": "technical", "title": hostile,
+                                "control": "X\u202e1"}],
+                   "actions": [{"id": "a\x1b", "title": hostile, "owner": "Eve\u202e", "addresses": ["f"],
+                                "status": "done", "completed_at": f"{day}T00:00:00Z"}]}
+            (Path(tmp) / f"{n}.json").write_text(json.dumps(doc), encoding="utf-8")
+        (Path(tmp) / "evil\x1b[2J\u202e.ndjson").write_text('{"schema": "postmortem/1"}\n{\n', encoding="utf-8")
+        r = t.run("stats", AS_OF, tmp, expect=0)  # run() asserts no raw control or bidi character
+        t.check("\\x1b[2J" in r.out and "\\u202e" in r.out and "EVIL-2\\x1b]0;x\\x07" in r.out,
+                "document text is escaped", r)
+        t.check("evil\\x1b[2J\\u202e.ndjson:1: PM102" in r.err or "evil\\x1b[2J\\u202e.ndjson:1: PM101" in r.err,
+                f"the file name is escaped on stderr", r)
+        j, s = stats_of(t, AS_OF, tmp)
+        t.check(s["recurrences"]["items"][0]["incident"] == "EVIL-2\x1b]0;x\x07"
+                and "\\u202e" in j.out, "JSON keeps the characters", j)
+
+
+def stats_on_tty(t, *args, env=None, which="stderr"):
+    """Runs stats with `which` (stdout or stderr) on a pseudo-terminal; returns its bytes as text."""
+    import pty
+    master, slave = pty.openpty()
+    streams = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    streams[which] = slave
+    p = subprocess.Popen([t.cli, "stats", *args], stdin=subprocess.DEVNULL, cwd=TESTS, env=t.env(env),
+                         **streams)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    t.check(p.wait(timeout=60) == 0, f"stats {args} exits 0")
+    return b"".join(chunks).decode("utf-8")
+
+
+@case("stats_progress")
+def _(t):
+    """--progress auto draws on stderr only when it is a terminal; the bar is cleared at the end."""
+    try:
+        import pty  # noqa: F401
+    except ImportError:
+        raise SystemExit(SKIP)
+    err = stats_on_tty(t, AS_OF, CORPUS)
+    t.check(re.search(r"\rstats: \d+ documents?, \d+ bad, .* of .* \(\d+%\)", err) is not None,
+            f"a progress line: {err!r}")
+    t.check("postmortem: cli/data/corpus/batch.ndjson:2" in err, f"then the problems: {err!r}")
+    before_problems = err[:err.index("postmortem: ")]
+    t.check(before_problems.endswith("\r") and before_problems.rstrip("\r ").count("\r") >= 1,
+            f"the line is cleared before the problems: {before_problems!r}")
+    err = stats_on_tty(t, AS_OF, "--progress", "never", CORPUS)
+    t.check("\r" not in err.replace("\r\n", "\n"), f"--progress never: no bar: {err!r}")
+    r = t.run("stats", AS_OF, CORPUS, expect=0)
+    t.check(r.err == t.run("stats", AS_OF, "--progress", "never", CORPUS, expect=0).err, "no bar into a pipe", r)
+    # --progress always draws into a pipe too (run() would refuse the '\r').
+    p = subprocess.run([t.cli, "stats", AS_OF, "--progress", "always", CORPUS], capture_output=True, cwd=TESTS,
+                       env=t.env(), timeout=60)
+    err = p.stderr.decode("utf-8")
+    t.check(p.returncode == 0 and "\rstats: " in err and re.search(r"\(\d+%\)", err) is not None,
+            f"--progress always: a bar with a percentage: {err!r}")
+    t.check(p.stdout.decode("utf-8") == r.out, "the same report")
+
+
+@case("stats_colour")
+def _(t):
+    """The verified-fix recurrence is red on a terminal, never with --no-color, NO_COLOR, or a pipe."""
+    try:
+        import pty  # noqa: F401
+    except ImportError:
+        raise SystemExit(SKIP)
+    out = stats_on_tty(t, AS_OF, CORPUS, which="stdout")
+    t.check("\x1b[1;31m  !! INC-2024-0603 (2024-06-03) repeats" in out, f"red on a terminal: {out[:300]!r}")
+    for why, args, env in (("--no-color", ["--no-color"], None), ("NO_COLOR=1", [], {"NO_COLOR": "1"})):
+        out = stats_on_tty(t, AS_OF, *args, CORPUS, env=env, which="stdout")
+        t.check("  !! INC-2024-0603" in out and "\x1b" not in out, f"no colour with {why}")
+
+
+@case("help_stats")
+def _(t):
+    top = t.run("--help", expect=0)
+    t.check(re.search(r"^  stats\s+trends, recurring root causes", top.out, re.M) is not None,
+            "the top-level help lists stats", top)
+    h = t.run("stats", "--help", expect=0)
+    for word in ("--format", "--output", "--policy", "--as-of", "--top", "--threads", "--progress", "--no-color",
+                 "text", "json", "NDJSON", "PM100", "PM101", "PM102", "'-'", "Exit status", "Examples:",
+                 "docs/corpus.md"):
+        t.check(word in h.out, f"stats --help mentions {word}", h)
+    for args in (["stats", "-h"], ["help", "stats"], ["stats", "dir", "--help"]):
+        t.check(t.run(*args, expect=0).out == h.out, f"{args} prints the stats help")
+    t.check(all(len(line) <= 90 for line in h.out.splitlines()), "help lines fit a terminal", h)
+    t.golden("help_stats.out", h.out)
+
+
 # --- Driver -----------------------------------------------------------------------------------
 def project_version():
     text = (TESTS.parent / "CMakeLists.txt").read_text(encoding="utf-8")
