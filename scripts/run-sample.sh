@@ -2,7 +2,8 @@
 # Sets up, builds, and runs the main job on a sample post-mortem: the postmortem CLI checks
 # it against the rule catalog, measures its lifecycle (milestones, metrics, gaps), scores it
 # (incident severity, action priorities, SSVC, post-mortem quality), orders its plan, and
-# writes its post-incident report (Markdown and HTML, in build/). Usage: scripts/run-sample.sh [FILE.json]
+# writes its post-incident report (Markdown and HTML, in build/); then it analyses a small
+# corpus of post-mortems (trends, recurrences, remediation health). Usage: scripts/run-sample.sh [FILE.json]
 # (default: tests/data/examples/data-exfiltration-cloud-bucket.json)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,3 +37,12 @@ head -n 40 "build/report-$name.md"
 echo "..."
 echo
 echo "Report written to build/report-$name.md and build/report-$name.html (open it in a browser)."
+echo
+
+# Learning across post-mortems: the three samples plus three later incidents (one NDJSON file
+# with two bad lines, which are reported and skipped) that repeat some of their root causes.
+echo "\$ postmortem stats --as-of 2024-07-01T00:00:00Z tests/cli/data/corpus   (first 40 lines)"
+"$cli" stats --progress never --as-of 2024-07-01T00:00:00Z -o build/stats.txt tests/cli/data/corpus 2>/dev/null
+head -n 40 build/stats.txt
+echo "..."
+echo "The whole analysis is in build/stats.txt ('--format json' gives postmortem-stats/1, docs/corpus.md)."
