@@ -124,7 +124,6 @@ void Loader::process(Aggregate &agg, const Chunk &chunk) {
       ++line;
     }
   }
-  bytes_read_.fetch_add(chunk.bytes, std::memory_order_relaxed);
 }
 
 void Loader::work(std::size_t index) {
@@ -166,6 +165,9 @@ void Loader::report() {
 void Loader::skipped(u64 bytes) { bytes_read_.fetch_add(bytes, std::memory_order_relaxed); }
 
 void Loader::push(Chunk chunk) {
+  // Bytes count as read when the reading thread has them, so the progress moves as the input
+  // is read; documents count as the workers finish them.
+  bytes_read_.fetch_add(chunk.bytes, std::memory_order_relaxed);
   if (workers_.empty()) {
     process(into_, chunk);
     report();

@@ -226,6 +226,7 @@ static void test_free_functions_accept_null(void) {
   pm_doc_free(NULL);
   pm_policy_free(NULL);
   pm_findings_free(NULL);
+  pm_corpus_free(NULL);
   CHECK(1); /* reaching here is the test */
 }
 
@@ -1438,6 +1439,381 @@ static void test_import_errors(void) {
   pm_doc_free(doc);
 }
 
+/* ------------------------------------------------------------------------------------- */
+/* Corpus                                                                                */
+
+/* Two incidents sharing control "CIS 6.3" (spelled two ways): the earlier one's action
+ * addressing it was verified effective, so the later one is a `verified_fix_failed`
+ * recurrence. Judged as of 2024-06-01. */
+static const char corpus_policy_json[] = "{\"as_of\":\"2024-06-01T00:00:00Z\"}";
+static const char corpus_doc1[] =
+    "{\"schema\":\"postmortem/1\",\"incident\":{\"id\":\"C-1\",\"title\":\"t\","
+    "\"category\":\"phishing\",\"milestones\":{\"detected_at\":\"2024-01-10T09:00:00Z\"}},"
+    "\"factors\":[{\"id\":\"f1\",\"kind\":\"root_cause\",\"category\":\"technical\","
+    "\"title\":\"Weak MFA\",\"control\":\"CIS 6.3\"}],"
+    "\"actions\":[{\"id\":\"a1\",\"title\":\"fix\",\"type\":\"prevent\",\"addresses\":[\"f1\"],"
+    "\"owner\":\"alice\",\"status\":\"verified\",\"completed_at\":\"2024-01-25T10:00:00Z\","
+    "\"verification\":[{\"date\":\"2024-02-10\",\"result\":\"effective\"}]}]}";
+static const char corpus_doc2[] =
+    "{\"schema\":\"postmortem/1\",\"incident\":{\"id\":\"C-2\",\"title\":\"t\","
+    "\"category\":\"phishing\",\"milestones\":{\"detected_at\":\"2024-04-05T10:00:00Z\"}},"
+    "\"factors\":[{\"id\":\"g1\",\"kind\":\"root_cause\",\"category\":\"technical\","
+    "\"title\":\"MFA fatigue\",\"control\":\"cis-6.3\"}]}";
+static const char corpus_no_id[] =
+    "{\"schema\":\"postmortem/1\",\"incident\":{\"title\":\"no id\"}}";
+
+/* Lines: 1 doc1 | 2 not JSON | 3 blank | 4 wrong schema | 5 doc2 | 6 no incident.id */
+static char *corpus_ndjson(void) {
+  static const char bad_json[] = "{not json";
+  static const char bad_schema[] = "{\"schema\":\"postmortem/2\",\"incident\":{\"id\":\"X\"}}";
+  size_t n = strlen(corpus_doc1) + strlen(bad_json) + strlen(bad_schema) + strlen(corpus_doc2) +
+             strlen(corpus_no_id) + 7;
+  char *text = (char *)malloc(n);
+  if (text != NULL)
+    sprintf(text, "%s\n%s\n\n%s\n%s\n%s\n", corpus_doc1, bad_json, bad_schema, corpus_doc2,
+            corpus_no_id);
+  return text;
+}
+
+/* What a progress function saw, through its payload. */
+typedef struct progress_log {
+  unsigned calls;
+  int ordered; /* every count nondecreasing, bytes_read <= bytes_total when that is known */
+  uint64_t documents, bad, bytes_read, bytes_total;
+} progress_log;
+
+static void log_progress(uint64_t documents, uint64_t bad, uint64_t bytes_read,
+                         uint64_t bytes_total, void *payload) {
+  progress_log *log = (progress_log *)payload;
+  if (log->calls > 0 && (documents < log->documents || bad < log->bad ||
+                         bytes_read < log->bytes_read))
+    log->ordered = 0;
+  if (bytes_total != 0 && bytes_read > bytes_total) log->ordered = 0;
+  ++log->calls;
+  log->documents = documents;
+  log->bad = bad;
+  log->bytes_read = bytes_read;
+  log->bytes_total = bytes_total;
+}
+
+static int corpus_counts(const pm_corpus *corpus, uint64_t documents, uint64_t bad) {
+  uint64_t d = 99, b = 99;
+  if (pm_corpus_count(corpus, &d, &b) != PM_OK) return 0;
+  return d == documents && b == bad;
+}
+
+/* A corpus judged as of 2024-06-01 (NULL on failure, which is reported). */
+static pm_corpus *new_corpus(const char *options) {
+  pm_policy *policy = NULL;
+  pm_corpus *corpus = NULL;
+  if (!CHECK_RC(parse_policy(&policy, corpus_policy_json), PM_OK)) return NULL;
+  CHECK_RC(pm_corpus_new(&corpus, policy, options), PM_OK);
+  pm_policy_free(policy); /* the corpus keeps a copy */
+  return corpus;
+}
+
+/* The analysis with `options`; NULL (and a failed check) on failure. pm_free it. */
+static char *corpus_analysis(const pm_corpus *corpus, const char *options) {
+  char *json = NULL;
+  size_t len = 0;
+  if (!CHECK_RC(pm_corpus_analyze(&json, &len, corpus, options), PM_OK)) return NULL;
+  CHECK(len == strlen(json));
+  return json;
+}
+
+static void test_corpus_new(void) {
+  pm_corpus *corpus = (pm_corpus *)SENTINEL;
+
+  CHECK_RC(pm_corpus_new(NULL, NULL, NULL), PM_EINVALID);
+  CHECK_LAST(PM_EINVALID, "'out' is NULL");
+  /* options that are not valid: *out NULL, the message names the member */
+  CHECK_RC(pm_corpus_new(&corpus, NULL, "{\"threads\": 257}"), PM_EINVALID);
+  CHECK(corpus == NULL);
+  CHECK_LAST(PM_EINVALID, "threads");
+  corpus = (pm_corpus *)SENTINEL;
+  CHECK_RC(pm_corpus_new(&corpus, NULL, "{\"max_problems\": -1}"), PM_EINVALID);
+  CHECK(corpus == NULL);
+  CHECK_LAST(PM_EINVALID, "max_problems");
+  CHECK_RC(pm_corpus_new(&corpus, NULL, "{\"thread\": 1}"), PM_EINVALID);
+  CHECK_LAST(PM_EINVALID, "thread");
+  CHECK_RC(pm_corpus_new(&corpus, NULL, "{\"threads\": \"two\"}"), PM_EINVALID);
+  CHECK_RC(pm_corpus_new(&corpus, NULL, "nope"), PM_EINVALID);
+  CHECK_RC(pm_corpus_new(&corpus, NULL, "[]"), PM_EINVALID);
+  CHECK(corpus == NULL);
+
+  /* NULL policy and options: the defaults; an empty corpus */
+  if (CHECK_RC(pm_corpus_new(&corpus, NULL, NULL), PM_OK)) {
+    CHECK(corpus != NULL);
+    CHECK(corpus_counts(corpus, 0, 0));
+    pm_corpus_free(corpus);
+  }
+  corpus = NULL;
+  if (CHECK_RC(pm_corpus_new(&corpus, NULL, "{\"threads\": 256, \"max_problems\": 0}"), PM_OK))
+    pm_corpus_free(corpus);
+  pm_corpus_free(NULL);
+}
+
+static void test_corpus_add(void) {
+  pm_corpus *corpus = new_corpus("{\"threads\": 2}");
+  pm_doc *doc = NULL;
+  uint64_t documents = 99;
+  if (corpus == NULL) return;
+
+  /* NULL arguments: PM_EINVALID, nothing counted */
+  CHECK_RC(pm_corpus_add_json(NULL, corpus_doc1, strlen(corpus_doc1), NULL), PM_EINVALID);
+  CHECK_LAST(PM_EINVALID, "'corpus' is NULL");
+  CHECK_RC(pm_corpus_add_json(corpus, NULL, 5, "x"), PM_EINVALID);
+  CHECK_LAST(PM_EINVALID, "'json' is NULL");
+  CHECK_RC(pm_corpus_add_doc(NULL, NULL, NULL), PM_EINVALID);
+  CHECK_RC(pm_corpus_add_doc(corpus, NULL, "x"), PM_EINVALID);
+  CHECK_LAST(PM_EINVALID, "'doc' is NULL");
+  CHECK(corpus_counts(corpus, 0, 0));
+
+  /* A document: its bytes need not be NUL-terminated (trailing garbage is not read) */
+  {
+    size_t n = strlen(corpus_doc1);
+    char *copy = (char *)malloc(n + 4);
+    if (copy != NULL) {
+      memcpy(copy, corpus_doc1, n);
+      memcpy(copy + n, "}}}x", 4);
+      CHECK_RC(pm_corpus_add_json(corpus, copy, n, "doc1.json"), PM_OK);
+      free(copy);
+    }
+  }
+  CHECK(corpus_counts(corpus, 1, 0));
+
+  /* Unusable documents: an error code, and counted */
+  CHECK_RC(pm_corpus_add_json(corpus, "{not json", 9, "bad.json"), PM_EPARSE);
+  CHECK_RC(pm_corpus_add_json(corpus, "{\"schema\":\"postmortem/2\"}", 25, NULL), PM_EVERSION);
+  CHECK_RC(pm_corpus_add_json(corpus, corpus_no_id, strlen(corpus_no_id), "noid.json"),
+           PM_EINVALID);
+  CHECK_RC(pm_corpus_add_json(corpus, NULL, 0, "empty.json"), PM_EPARSE); /* empty text */
+  CHECK(corpus_counts(corpus, 1, 4));
+
+  /* pm_corpus_add_doc: a parsed document; one without incident.id is skipped and counted */
+  CHECK_RC(parse_text(&doc, corpus_no_id), PM_OK);
+  CHECK_RC(pm_corpus_add_doc(corpus, doc, "noid-doc.json"), PM_EINVALID);
+  pm_doc_free(doc);
+  doc = NULL;
+  CHECK_RC(parse_text(&doc, corpus_doc2), PM_OK);
+  CHECK_RC(pm_corpus_add_doc(corpus, doc, NULL), PM_OK);
+  pm_doc_free(doc); /* read, not kept */
+  CHECK(corpus_counts(corpus, 2, 5));
+
+  /* pm_corpus_count: either out-parameter may be NULL */
+  CHECK_RC(pm_corpus_count(NULL, &documents, NULL), PM_EINVALID);
+  CHECK_LAST(PM_EINVALID, "'corpus' is NULL");
+  CHECK_RC(pm_corpus_count(corpus, NULL, NULL), PM_OK);
+  CHECK_RC(pm_corpus_count(corpus, &documents, NULL), PM_OK);
+  CHECK(documents == 2);
+
+  /* The problems are in the analysis, ordered by source */
+  {
+    char *stats = corpus_analysis(corpus, "{\"top\": 0}");
+    CHECK(contains(stats, "\"documents\":2,\"bad\":5"));
+    CHECK(contains(stats, "\"source\":\"bad.json\""));
+    CHECK(contains(stats, "\"code\":\"PM101\""));
+    CHECK(contains(stats, "\"source\":\"noid.json\""));
+    CHECK(contains(stats, "\"code\":\"PM102\""));
+    CHECK(contains(stats, "\"problems_kept\":5"));
+    CHECK(contains(stats, "\"signal\":\"verified_fix_failed\""));
+    pm_free(stats);
+  }
+  pm_corpus_free(corpus);
+}
+
+static void test_corpus_ndjson_and_progress(void) {
+  pm_corpus *corpus = new_corpus(NULL);
+  progress_log log = {0, 1, 0, 0, 0, 0};
+  char *text = corpus_ndjson();
+  char *stats;
+  if (corpus == NULL || text == NULL) {
+    CHECK(text != NULL);
+    pm_corpus_free(corpus);
+    free(text);
+    return;
+  }
+
+  CHECK_RC(pm_corpus_add_ndjson(NULL, text, strlen(text), NULL, NULL, NULL), PM_EINVALID);
+  CHECK_LAST(PM_EINVALID, "'corpus' is NULL");
+  CHECK_RC(pm_corpus_add_ndjson(corpus, NULL, 3, NULL, log_progress, &log), PM_EINVALID);
+  CHECK_LAST(PM_EINVALID, "'data' is NULL");
+  CHECK_RC(pm_corpus_add_ndjson(corpus, NULL, 0, NULL, NULL, NULL), PM_OK); /* nothing */
+  CHECK(corpus_counts(corpus, 0, 0));
+
+  /* 2 documents, 3 bad lines (2, 4, 6), the blank line 3 ignored */
+  CHECK_RC(pm_corpus_add_ndjson(corpus, text, strlen(text), "mixed.ndjson", log_progress, &log),
+           PM_OK);
+  CHECK(corpus_counts(corpus, 2, 3));
+  CHECK(log.calls >= 1);
+  CHECK(log.ordered);
+  CHECK(log.documents == 2 && log.bad == 3);
+  CHECK(log.bytes_read == strlen(text) && log.bytes_total == strlen(text));
+
+  stats = corpus_analysis(corpus, NULL);
+  CHECK(contains(stats, "\"schema\":\"postmortem-stats/1\""));
+  CHECK(contains(stats, "\"as_of\":\"2024-06-01\""));
+  CHECK(contains(stats, "{\"source\":\"mixed.ndjson\",\"line\":2,"));
+  CHECK(contains(stats, "{\"source\":\"mixed.ndjson\",\"line\":4,"));
+  CHECK(contains(stats, "{\"source\":\"mixed.ndjson\",\"line\":6,"));
+  CHECK(!contains(stats, "\"line\":3,"));
+  /* C-2 repeats C-1's CIS 6.3, whose fix was verified effective */
+  CHECK(contains(stats, "\"signal\":\"verified_fix_failed\""));
+  CHECK(contains(stats, "\"by_signal\":{\"verified_fix_failed\":1,"));
+  pm_free(stats);
+
+  /* No progress function: the same corpus, counted twice as many */
+  CHECK_RC(pm_corpus_add_ndjson(corpus, text, strlen(text), NULL, NULL, &log), PM_OK);
+  free(text);
+  pm_corpus_free(corpus);
+}
+
+static void test_corpus_add_path(void) {
+  pm_corpus *corpus = new_corpus("{\"threads\": 2}");
+  progress_log log = {0, 1, 0, 0, 0, 0};
+  char *missing = example_path("no-such-folder");
+  size_t i, total = 0;
+  if (corpus == NULL || missing == NULL) {
+    pm_corpus_free(corpus);
+    free(missing);
+    return;
+  }
+  for (i = 0; i < EXAMPLE_COUNT; ++i) {
+    size_t len = 0;
+    char *data = read_example(example_names[i], &len);
+    total += len;
+    free(data);
+  }
+
+  CHECK_RC(pm_corpus_add_path(NULL, examples_dir, NULL, NULL), PM_EINVALID);
+  CHECK_LAST(PM_EINVALID, "'corpus' is NULL");
+  CHECK_RC(pm_corpus_add_path(corpus, NULL, log_progress, &log), PM_EINVALID);
+  CHECK_LAST(PM_EINVALID, "'path' is NULL");
+  CHECK_RC(pm_corpus_add_path(corpus, missing, log_progress, &log), PM_ENOTFOUND);
+  CHECK_LAST(PM_ENOTFOUND, "no-such-folder");
+  CHECK(corpus_counts(corpus, 0, 0));
+
+  /* The samples folder: three documents, one per file; a call after each file */
+  log.calls = 0;
+  CHECK_RC(pm_corpus_add_path(corpus, examples_dir, log_progress, &log), PM_OK);
+  CHECK(corpus_counts(corpus, EXAMPLE_COUNT, 0));
+  CHECK(log.calls >= EXAMPLE_COUNT);
+  CHECK(log.ordered);
+  CHECK(log.documents == EXAMPLE_COUNT && log.bad == 0);
+  CHECK(log.bytes_read == total);
+  CHECK(log.bytes_total == 0 || log.bytes_total == total);
+  free(missing);
+  pm_corpus_free(corpus);
+}
+
+static void test_corpus_merge_and_state(void) {
+  pm_corpus *a = new_corpus(NULL), *b = new_corpus(NULL), *whole = new_corpus(NULL);
+  pm_corpus *back = (pm_corpus *)SENTINEL, *later = NULL;
+  pm_policy *july = NULL;
+  char *state = (char *)SENTINEL, *expected = NULL, *got = NULL;
+  size_t len = 99;
+  if (a == NULL || b == NULL || whole == NULL) goto done;
+
+  /* Shards: C-1 and a bad document in a, C-2 in b; the whole has all three */
+  CHECK_RC(pm_corpus_add_json(a, corpus_doc1, strlen(corpus_doc1), "s"), PM_OK);
+  CHECK_RC(pm_corpus_add_json(a, "[]", 2, "s"), PM_EPARSE);
+  CHECK_RC(pm_corpus_add_json(b, corpus_doc2, strlen(corpus_doc2), "s"), PM_OK);
+  CHECK_RC(pm_corpus_add_json(whole, corpus_doc2, strlen(corpus_doc2), "s"), PM_OK);
+  CHECK_RC(pm_corpus_add_json(whole, "[]", 2, "s"), PM_EPARSE);
+  CHECK_RC(pm_corpus_add_json(whole, corpus_doc1, strlen(corpus_doc1), "s"), PM_OK);
+
+  CHECK_RC(pm_corpus_merge(NULL, b), PM_EINVALID);
+  CHECK_LAST(PM_EINVALID, "'into' is NULL");
+  CHECK_RC(pm_corpus_merge(a, NULL), PM_EINVALID);
+  CHECK_LAST(PM_EINVALID, "'from' is NULL");
+  CHECK_RC(pm_corpus_merge(a, a), PM_EINVALID);
+  CHECK(corpus_counts(a, 1, 1));
+  CHECK_RC(pm_corpus_merge(a, b), PM_OK);
+  CHECK(corpus_counts(a, 2, 1));
+  CHECK(corpus_counts(b, 1, 0)); /* unchanged */
+
+  expected = corpus_analysis(whole, "{\"top\": 0, \"pretty\": true}");
+  got = corpus_analysis(a, "{\"top\": 0, \"pretty\": true}");
+  CHECK(expected != NULL && got != NULL && strcmp(expected, got) == 0);
+  CHECK(contains(got, "\n"));
+  pm_free(got);
+  got = NULL;
+
+  /* Another as_of day: refused, and `into` unchanged */
+  if (CHECK_RC(parse_policy(&july, "{\"as_of\":\"2024-07-01T00:00:00Z\"}"), PM_OK) &&
+      CHECK_RC(pm_corpus_new(&later, july, NULL), PM_OK)) {
+    CHECK_RC(pm_corpus_merge(a, later), PM_EINVALID);
+    CHECK_LAST(PM_EINVALID, "as_of");
+    CHECK(corpus_counts(a, 2, 1));
+  }
+
+  /* pm_corpus_analyze: arguments */
+  CHECK_RC(pm_corpus_analyze(NULL, &len, a, NULL), PM_EINVALID);
+  CHECK(len == 0);
+  got = (char *)SENTINEL;
+  CHECK_RC(pm_corpus_analyze(&got, &len, NULL, NULL), PM_EINVALID);
+  CHECK(got == NULL && len == 0);
+  CHECK_LAST(PM_EINVALID, "'corpus' is NULL");
+  got = (char *)SENTINEL;
+  CHECK_RC(pm_corpus_analyze(&got, NULL, a, "{\"top\": -1}"), PM_EINVALID);
+  CHECK(got == NULL);
+  CHECK_LAST(PM_EINVALID, "top");
+  CHECK_RC(pm_corpus_analyze(&got, NULL, a, "{\"tpo\": 3}"), PM_EINVALID);
+  CHECK_RC(pm_corpus_analyze(&got, NULL, a, "not json"), PM_EINVALID);
+  CHECK(got == NULL);
+  CHECK_RC(pm_corpus_analyze(&got, NULL, a, "{\"top\": 1}"), PM_OK); /* out_len may be NULL */
+  CHECK(contains(got, "\"postmortem-stats/1\""));
+  CHECK(!contains(got, "\n"));
+  pm_free(got);
+  got = NULL;
+
+  /* pm_corpus_to_json / pm_corpus_from_json: the state round trip */
+  CHECK_RC(pm_corpus_to_json(NULL, &len, a), PM_EINVALID);
+  CHECK_RC(pm_corpus_to_json(&state, &len, NULL), PM_EINVALID);
+  CHECK(state == NULL && len == 0);
+  if (!CHECK_RC(pm_corpus_to_json(&state, &len, a), PM_OK)) goto done;
+  CHECK(len == strlen(state));
+  CHECK(contains(state, "\"schema\":\"postmortem-corpus/1\""));
+  CHECK(contains(state, "\"as_of\":\"2024-06-01\""));
+
+  CHECK_RC(pm_corpus_from_json(NULL, state, len, NULL, NULL), PM_EINVALID);
+  CHECK_RC(pm_corpus_from_json(&back, NULL, len, NULL, NULL), PM_EINVALID);
+  CHECK(back == NULL);
+  back = (pm_corpus *)SENTINEL;
+  CHECK_RC(pm_corpus_from_json(&back, "nope", 4, NULL, NULL), PM_EPARSE);
+  CHECK(back == NULL);
+  CHECK_RC(pm_corpus_from_json(&back, "{}", 2, NULL, NULL), PM_EFORMAT);
+  CHECK_RC(pm_corpus_from_json(&back, "{\"schema\":\"postmortem-corpus/2\"}", 32, NULL, NULL),
+           PM_EFORMAT);
+  CHECK(back == NULL);
+  CHECK_RC(pm_corpus_from_json(&back, state, len, NULL, "{\"threads\": 999}"), PM_EINVALID);
+  CHECK(back == NULL);
+  if (CHECK_RC(pm_corpus_from_json(&back, state, len, NULL, "{\"threads\": 1}"), PM_OK)) {
+    char *again = NULL;
+    CHECK(corpus_counts(back, 2, 1));
+    got = corpus_analysis(back, "{\"top\": 0, \"pretty\": true}");
+    CHECK(expected != NULL && got != NULL && strcmp(expected, got) == 0);
+    CHECK_RC(pm_corpus_to_json(&again, NULL, back), PM_OK);
+    CHECK(again != NULL && strcmp(again, state) == 0);
+    pm_free(again);
+    /* a rebuilt corpus keeps the state's as_of, and takes more documents */
+    CHECK_RC(pm_corpus_merge(back, later), PM_EINVALID);
+    CHECK_RC(pm_corpus_add_json(back, corpus_no_id, strlen(corpus_no_id), NULL), PM_EINVALID);
+    CHECK(corpus_counts(back, 2, 2));
+    pm_corpus_free(back);
+  }
+
+done:
+  pm_free(state);
+  pm_free(expected);
+  pm_free(got);
+  pm_corpus_free(later);
+  pm_policy_free(july);
+  pm_corpus_free(a);
+  pm_corpus_free(b);
+  pm_corpus_free(whole);
+}
+
 /* A success leaves the last error alone (as libgit2 does); a failure replaces it. */
 static void test_last_error_after_success(void) {
   pm_doc *doc = NULL;
@@ -1492,6 +1868,11 @@ int main(int argc, char **argv) {
   test_import_into();
   test_import_with_report();
   test_import_errors();
+  test_corpus_new();
+  test_corpus_add();
+  test_corpus_ndjson_and_progress();
+  test_corpus_add_path();
+  test_corpus_merge_and_state();
   test_last_error_after_success();
 
   printf("%d passed, %d failed\n", passed, failed);

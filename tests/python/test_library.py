@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 import unittest
@@ -11,6 +12,7 @@ from unittest import mock
 
 from _support import (
     BINDINGS,
+    REPO,
     clean_env,
     header_functions,
     library_path,
@@ -43,6 +45,14 @@ class DeclarationTable(unittest.TestCase):
         declared = sorted(name for name, *_ in _lib._FUNCS)
         self.assertEqual(len(declared), len(set(declared)), "a function is declared twice")
         self.assertEqual(declared, header_functions())
+
+    def test_every_function_is_documented_in_the_c_api_reference(self) -> None:
+        # docs/c-api.md gives each function's C declaration at the start of a line of a
+        # code block: "int pm_doc_parse(pm_doc **out, ...", "const char *pm_status_str(".
+        text = (REPO / "docs" / "c-api.md").read_text(encoding="utf-8")
+        undocumented = [name for name in header_functions()
+                        if not re.search(rf"^[A-Za-z_][\w ]*[ *]{name}\(", text, re.M)]
+        self.assertEqual(undocumented, [], "functions missing from docs/c-api.md")
 
     def test_every_function_has_argtypes_and_restype(self) -> None:
         lib = _lib.lib()

@@ -18,6 +18,10 @@ Python bindings (ctypes, standard library only) for the C library ``libpostmorte
 
     pm.cvss("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H")["severity"]   # 'Critical'
 
+    with pm.Corpus(policy={"as_of": "2024-06-01T00:00:00Z"}) as corpus:   # many post-mortems
+        corpus.add_path("postmortems/")
+        print(corpus.analyze()["recurrences"]["by_signal"])
+
 The library is found through ``PM_LIBRARY`` (its full path), ``PM_LIBRARY_PATH`` (its
 directory), the package's own ``_lib/`` folder, then the system; it is loaded on first use.
 Every failure raises a subclass of :class:`postmortem.Error`.
@@ -45,6 +49,7 @@ from ._api import (
     version,
     version_number,
 )
+from ._corpus import Corpus, CorpusProgress
 from ._errors import (
     Error,
     FileError,
@@ -63,9 +68,9 @@ from ._lib import ABI_VERSION
 from ._version import __version__
 
 # Show the public classes as postmortem.X (tracebacks, repr, pickling), not postmortem._api.X.
-for _cls in (Document, Finding, Metrics, Policy, Error, FileError, FormatError,
-             InvalidArgumentError, LibraryMismatch, LibraryNotFound, LimitError, NotFoundError,
-             OutOfMemoryError, ParseError, PolicyError, VersionError):
+for _cls in (Corpus, CorpusProgress, Document, Finding, Metrics, Policy, Error, FileError,
+             FormatError, InvalidArgumentError, LibraryMismatch, LibraryNotFound, LimitError,
+             NotFoundError, OutOfMemoryError, ParseError, PolicyError, VersionError):
     _cls.__module__ = __name__
 del _cls
 
@@ -76,6 +81,8 @@ __all__ = [
     "METRIC_NAMES",
     "REPORT_FORMATS",
     "SEVERITIES",
+    "Corpus",
+    "CorpusProgress",
     "Document",
     "Error",
     "FileError",

@@ -25,6 +25,7 @@ import os
 import sys
 import threading
 from ctypes import (
+    CFUNCTYPE,
     POINTER,
     Structure,
     byref,
@@ -33,6 +34,7 @@ from ctypes import (
     c_int,
     c_size_t,
     c_uint,
+    c_uint64,
     c_void_p,
 )
 from pathlib import Path
@@ -84,6 +86,16 @@ class PolicyHandle(c_void_p):
 
 class FindingsHandle(c_void_p):
     """``pm_findings *``"""
+
+
+class CorpusHandle(c_void_p):
+    """``pm_corpus *``"""
+
+
+#: ``typedef void (*pm_progress_fn)(uint64_t documents, uint64_t bad, uint64_t bytes_read,
+#: uint64_t bytes_total, void *payload);`` A Python function wrapped in it must be kept
+#: referenced for as long as the C call that uses it runs.
+ProgressFn = CFUNCTYPE(None, c_uint64, c_uint64, c_uint64, c_uint64, c_void_p)
 
 
 #: ``char *`` that the library allocates and the caller frees with ``pm_free``. Declared as
@@ -200,6 +212,36 @@ _FUNCS: List[Decl] = [
     ("pm_import_with_report",
      [POINTER(OwnedStr), POINTER(c_size_t), POINTER(DocHandle), c_int, c_char_p, c_size_t,
       c_char_p], c_int, _check),
+    # int pm_corpus_new(pm_corpus **out, const pm_policy *policy, const char *options_json);
+    ("pm_corpus_new", [POINTER(CorpusHandle), PolicyHandle, c_char_p], c_int, _check),
+    # int pm_corpus_add_doc(pm_corpus *corpus, const pm_doc *doc, const char *source);
+    ("pm_corpus_add_doc", [CorpusHandle, DocHandle, c_char_p], c_int, _check),
+    # int pm_corpus_add_json(pm_corpus *corpus, const char *json, size_t len,
+    #                        const char *source);
+    ("pm_corpus_add_json", [CorpusHandle, c_char_p, c_size_t, c_char_p], c_int, _check),
+    # int pm_corpus_add_ndjson(pm_corpus *corpus, const char *data, size_t len,
+    #                          const char *source, pm_progress_fn progress, void *payload);
+    ("pm_corpus_add_ndjson", [CorpusHandle, c_char_p, c_size_t, c_char_p, ProgressFn, c_void_p],
+     c_int, _check),
+    # int pm_corpus_add_path(pm_corpus *corpus, const char *path, pm_progress_fn progress,
+    #                        void *payload);
+    ("pm_corpus_add_path", [CorpusHandle, c_char_p, ProgressFn, c_void_p], c_int, _check),
+    # int pm_corpus_merge(pm_corpus *into, const pm_corpus *from);
+    ("pm_corpus_merge", [CorpusHandle, CorpusHandle], c_int, _check),
+    # int pm_corpus_analyze(char **out, size_t *out_len, const pm_corpus *corpus,
+    #                       const char *options_json);
+    ("pm_corpus_analyze", [POINTER(OwnedStr), POINTER(c_size_t), CorpusHandle, c_char_p], c_int,
+     _check),
+    # int pm_corpus_to_json(char **out, size_t *out_len, const pm_corpus *corpus);
+    ("pm_corpus_to_json", [POINTER(OwnedStr), POINTER(c_size_t), CorpusHandle], c_int, _check),
+    # int pm_corpus_from_json(pm_corpus **out, const char *json, size_t len,
+    #                         const pm_policy *policy, const char *options_json);
+    ("pm_corpus_from_json",
+     [POINTER(CorpusHandle), c_char_p, c_size_t, PolicyHandle, c_char_p], c_int, _check),
+    # int pm_corpus_count(const pm_corpus *corpus, uint64_t *documents, uint64_t *bad);
+    ("pm_corpus_count", [CorpusHandle, POINTER(c_uint64), POINTER(c_uint64)], c_int, _check),
+    # void pm_corpus_free(pm_corpus *corpus);
+    ("pm_corpus_free", [CorpusHandle], None, None),
 ]
 
 
