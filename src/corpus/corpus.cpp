@@ -79,6 +79,17 @@ std::size_t read_more(std::istream &in, std::string &buffer, std::size_t n, std:
   return got;
 }
 
+// Hands one whole document (not NDJSON) to the loader.
+void push_whole(corpus::Loader &loader, const std::shared_ptr<const std::string> &source, std::string text) {
+  corpus::Chunk c;
+  c.source = source;
+  c.owned = std::move(text);
+  c.text = c.owned;
+  c.ndjson = false;
+  c.bytes = c.owned.size();
+  loader.push(std::move(c));
+}
+
 // Feeds one stream to the loader: NDJSON in blocks, or one whole document.
 void feed_stream(corpus::Loader &loader, std::istream &in, const std::shared_ptr<const std::string> &source,
                  const Policy &policy) {
@@ -93,13 +104,7 @@ void feed_stream(corpus::Loader &loader, std::istream &in, const std::shared_ptr
     if (complete || eof || buffer.size() > policy.limits.max_document_bytes) break;
   }
   if (first.empty() && eof && buffer.find_first_not_of(" \t\r\n") == std::string::npos) {
-    corpus::Chunk c; // an empty input: one document that is not JSON
-    c.source = source;
-    c.owned = std::move(buffer);
-    c.text = c.owned;
-    c.ndjson = false;
-    c.bytes = c.owned.size();
-    loader.push(std::move(c));
+    push_whole(loader, source, std::move(buffer)); // an empty input: one document that is not JSON
     return;
   }
   const bool ndjson = is_complete_json(first);
@@ -113,13 +118,7 @@ void feed_stream(corpus::Loader &loader, std::istream &in, const std::shared_ptr
       skipped += read_more(in, sink, corpus::block_bytes, *source);
       eof = in.eof() || sink.empty();
     }
-    corpus::Chunk c;
-    c.source = source;
-    c.owned = std::move(buffer);
-    c.text = c.owned;
-    c.ndjson = false;
-    c.bytes = c.owned.size();
-    loader.push(std::move(c));
+    push_whole(loader, source, std::move(buffer));
     loader.skipped(skipped);
     return;
   }

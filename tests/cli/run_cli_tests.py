@@ -42,6 +42,21 @@ SEVERITIES = ["error", "warning", "info"]    # most severe first, as --fail-on r
 SKIP = 77                                    # ctest SKIP_RETURN_CODE
 
 
+def drain_pty(master):
+    """Reads a pseudo-terminal's master side until the child closes it, then closes it."""
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # EIO: the other side is closed
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    return b"".join(chunks)
+
+
 def cli_data(name):
     return f"cli/data/{name}"
 
@@ -1215,19 +1230,10 @@ def _(t):
         p = subprocess.Popen([t.cli] + list(args), stdin=subprocess.DEVNULL, stdout=slave,
                              stderr=subprocess.PIPE, cwd=TESTS, env=t.env(env))
         os.close(slave)
-        chunks = []
-        while True:
-            try:
-                data = os.read(master, 65536)
-            except OSError:  # EIO: the other side is closed
-                break
-            if not data:
-                break
-            chunks.append(data)
-        os.close(master)
+        output = drain_pty(master)
         p.wait(timeout=60)
         p.stderr.close()
-        return b"".join(chunks).decode("utf-8")
+        return output.decode("utf-8")
 
     doc = cli_data("truncated.json")
     red = "\x1b[1;31merror\x1b[0m PM100"
@@ -1717,18 +1723,9 @@ def _(t):
         p = subprocess.Popen([t.cli, "import", "--from", "timesketch", str(big)], stdin=subprocess.DEVNULL,
                              stdout=subprocess.DEVNULL, stderr=slave, cwd=tmp, env=t.env())
         os.close(slave)
-        chunks = []
-        while True:
-            try:
-                data = os.read(master, 65536)
-            except OSError:
-                break
-            if not data:
-                break
-            chunks.append(data)
-        os.close(master)
+        output = drain_pty(master)
         t.check(p.wait(timeout=120) == 0, "exit 0")
-        err = b"".join(chunks).decode("utf-8")
+        err = output.decode("utf-8")
         t.check("importing [" in err and "100%" in err and "\r" in err, f"a progress bar: {err[:200]!r}")
         t.check(err.rstrip().endswith("(0 skipped, 0 duplicates)"), f"then the summary: {err[-200:]!r}")
         r = t.run("import", "--from", "timesketch", str(big), cwd=tmp, expect=0, stdout=subprocess.DEVNULL)
@@ -2063,18 +2060,9 @@ def stats_on_tty(t, *args, env=None, which="stderr"):
     p = subprocess.Popen([t.cli, "stats", *args], stdin=subprocess.DEVNULL, cwd=TESTS, env=t.env(env),
                          **streams)
     os.close(slave)
-    chunks = []
-    while True:
-        try:
-            data = os.read(master, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    os.close(master)
+    output = drain_pty(master)
     t.check(p.wait(timeout=60) == 0, f"stats {args} exits 0")
-    return b"".join(chunks).decode("utf-8")
+    return output.decode("utf-8")
 
 
 @case("stats_progress")
