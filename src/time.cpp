@@ -11,13 +11,12 @@ namespace {
 constexpr std::int64_t micros_per_second = 1'000'000;
 constexpr std::int64_t micros_per_day = 86'400 * micros_per_second;
 
-struct Civil {
-  int year;
-  unsigned month, day;
-};
+using Civil = CivilDate;
+
+} // namespace
 
 // Howard Hinnant, "chrono-Compatible Low-Level Date Algorithms": civil_from_days.
-Civil civil_from_days(std::int64_t z) noexcept {
+CivilDate civil_from_days(std::int64_t z) noexcept {
   z += 719468;
   const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
   const auto doe = static_cast<unsigned>(z - era * 146097);
@@ -29,6 +28,8 @@ Civil civil_from_days(std::int64_t z) noexcept {
   const unsigned m = mp < 10 ? mp + 3 : mp - 9;
   return {static_cast<int>(y + (m <= 2)), m, d};
 }
+
+namespace {
 
 bool is_leap(int y) noexcept { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 

@@ -80,6 +80,16 @@ struct Day {
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
 std::int32_t days_from_civil(int year, unsigned month, unsigned day) noexcept;
 
+/// A proleptic Gregorian calendar date.
+struct CivilDate {
+  int year = 1970;
+  unsigned month = 1, day = 1; ///< 1–12, 1–31
+  friend bool operator==(const CivilDate &, const CivilDate &) = default;
+};
+
+/// The date of a day count (days since 1970-01-01): the inverse of days_from_civil().
+CivilDate civil_from_days(std::int64_t days) noexcept;
+
 /// An ISO 8601 duration such as `PT1H22M50S`, `P3DT4H`, `-PT30M`, or `PT0S` for zero.
 std::string iso8601_duration(std::int64_t seconds);
 

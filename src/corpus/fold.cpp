@@ -213,16 +213,8 @@ void Aggregate::merge(Aggregate &&o) {
 // Folding one document
 
 std::int32_t month_of(std::int32_t day) noexcept {
-  // Howard Hinnant's civil_from_days, enough of it for the year and month.
-  const std::int32_t z = day + 719468;
-  const std::int32_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const std::uint32_t doe = static_cast<std::uint32_t>(z - era * 146097);
-  const std::uint32_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int32_t y = static_cast<std::int32_t>(yoe) + era * 400;
-  const std::uint32_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const std::uint32_t mp = (5 * doy + 2) / 153;
-  const std::uint32_t m = mp < 10 ? mp + 3 : mp - 9;
-  return (y + (m <= 2)) * 12 + static_cast<std::int32_t>(m) - 1;
+  const CivilDate c = civil_from_days(day);
+  return c.year * 12 + static_cast<std::int32_t>(c.month) - 1;
 }
 
 namespace {

@@ -339,3 +339,16 @@ TEST_CASE("iso8601_duration of the extreme int64 values does not overflow") {
   CHECK(postmortem::iso8601_duration(std::numeric_limits<std::int64_t>::min()) == "-P106751991167300DT15H30M8S");
   CHECK(postmortem::iso8601_duration(std::numeric_limits<std::int64_t>::max()) == "P106751991167300DT15H30M7S");
 }
+
+TEST_CASE("civil_from_days inverts days_from_civil") {
+  // 1970-01-01 is day 0; 2024-01-01 is 54 × 365 + 13 leap days (1972…2020) = 19723 days
+  // later; 2024-02-29 is 31 + 28 days after that; the day before the epoch is 1969-12-31.
+  CHECK(postmortem::civil_from_days(0) == postmortem::CivilDate{1970, 1, 1});
+  CHECK(postmortem::civil_from_days(19723) == postmortem::CivilDate{2024, 1, 1});
+  CHECK(postmortem::civil_from_days(19723 + 59) == postmortem::CivilDate{2024, 2, 29});
+  CHECK(postmortem::civil_from_days(-1) == postmortem::CivilDate{1969, 12, 31});
+  for (std::int32_t d = -800'000; d <= 800'000; d += 997) {
+    const postmortem::CivilDate c = postmortem::civil_from_days(d);
+    CHECK(postmortem::days_from_civil(c.year, c.month, c.day) == d);
+  }
+}
