@@ -155,6 +155,7 @@ void Aggregate::merge_from(A &&o) {
       y.source = re(y.source);
       for (ActionRef &a : y.actions) a.owner = re(a.owner);
     }
+    if constexpr (!std::is_lvalue_reference_v<A>) Group().swap(g); // give the memory back as we go
   }
   factors += o.factors;
   grouped += o.grouped;

@@ -12,6 +12,8 @@
 #include <algorithm>
 #include <cmath>
 #include <tuple>
+#include <unordered_map>
+#include <unordered_set>
 
 PM_BEGIN_NAMESPACE
 namespace corpus {
@@ -52,10 +54,36 @@ json::array health(const Health &h) {
   return json::array{h.actions, h.open, h.overdue, h.done_unverified, h.ineffective, h.verified_effective, h.rejected};
 }
 
-json::array action(const ActionRef &a) {
+// The interned strings a state writes once, in code-point order, and refers to by index.
+class StringTable {
+public:
+  explicit StringTable(const Aggregate &agg) {
+    std::unordered_set<Str> used;
+    for (const auto &[key, g] : agg.groups)
+      for (const Occurrence &o : g) {
+        used.insert(o.source);
+        for (const ActionRef &a : o.actions) used.insert(a.owner);
+      }
+    for (const WorkItem &w : agg.worklist) used.insert({w.owner, w.team, w.source});
+    std::vector<Str> sorted(used.begin(), used.end());
+    std::sort(sorted.begin(), sorted.end(), [](Str a, Str b) { return *a < *b; });
+    for (Str s : sorted) {
+      index_.emplace(s, strings_.size());
+      strings_.push_back(*s);
+    }
+  }
+  std::size_t operator()(Str s) const { return index_.at(s); }
+  json::array value() const { return json::array(strings_.begin(), strings_.end()); }
+
+private:
+  std::unordered_map<Str, std::size_t> index_;
+  std::vector<std::string> strings_;
+};
+
+json::array action(const ActionRef &a, const StringTable &table) {
   return json::array{a.id,
                      a.title,
-                     *a.owner,
+                     table(a.owner),
                      enum_or_null(a.type),
                      to_string(a.status),
                      day_or_null(a.completed),
@@ -64,12 +92,12 @@ json::array action(const ActionRef &a) {
                      a.has_verification};
 }
 
-json::array occurrence(const Occurrence &o) {
+json::array occurrence(const Occurrence &o, const StringTable &table) {
   json::array tags(o.tags.begin(), o.tags.end());
   json::array of(o.recurrence_of.begin(), o.recurrence_of.end());
   json::array actions;
-  for (const ActionRef &a : o.actions) actions.push_back(action(a));
-  return json::array{o.incident, day_or_null(o.day), *o.source, o.line, o.factor, to_string(o.kind),
+  for (const ActionRef &a : o.actions) actions.push_back(action(a, table));
+  return json::array{o.incident, day_or_null(o.day), table(o.source), o.line, o.factor, to_string(o.kind),
                      enum_or_null(o.category), o.title, o.control, std::move(tags), std::move(of), std::move(actions)};
 }
 
@@ -186,12 +214,19 @@ std::vector<std::string> read_strings(const json::value &v, const std::string &p
   return out;
 }
 
-ActionRef read_action(const json::value &v, const std::string &path, StringPool &pool) {
+// Reads an index into the state's string table.
+Str pooled(const json::value &v, const std::string &path, const std::vector<Str> &strings) {
+  const u64 i = count(v, path);
+  if (i >= strings.size()) bad(path, "not an index into /strings");
+  return strings[i];
+}
+
+ActionRef read_action(const json::value &v, const std::string &path, const std::vector<Str> &strings) {
   const auto &a = array(v, path, 9);
   ActionRef r;
   r.id = string(a[0], at(path, 0));
   r.title = string(a[1], at(path, 1));
-  r.owner = pool.intern(string(a[2], at(path, 2)));
+  r.owner = pooled(a[2], at(path, 2), strings);
   r.type = enum_or_null<ActionType>(a[3], at(path, 3));
   r.status = enumerator<ActionStatus>(a[4], at(path, 4));
   r.completed = day(a[5], at(path, 5));
@@ -202,12 +237,12 @@ ActionRef read_action(const json::value &v, const std::string &path, StringPool 
   return r;
 }
 
-Occurrence read_occurrence(const json::value &v, const std::string &path, StringPool &pool) {
+Occurrence read_occurrence(const json::value &v, const std::string &path, const std::vector<Str> &strings) {
   const auto &a = array(v, path, 12);
   Occurrence o;
   o.incident = string(a[0], at(path, 0));
   o.day = day(a[1], at(path, 1));
-  o.source = pool.intern(string(a[2], at(path, 2)));
+  o.source = pooled(a[2], at(path, 2), strings);
   o.line = count(a[3], at(path, 3));
   o.factor = string(a[4], at(path, 4));
   o.kind = enumerator<FactorKind>(a[5], at(path, 5));
@@ -218,7 +253,7 @@ Occurrence read_occurrence(const json::value &v, const std::string &path, String
   o.recurrence_of = read_strings(a[10], at(path, 10));
   const std::string ap = at(path, 11);
   const auto &actions = array(a[11], ap);
-  for (std::size_t i = 0; i < actions.size(); ++i) o.actions.push_back(read_action(actions[i], at(ap, i), pool));
+  for (std::size_t i = 0; i < actions.size(); ++i) o.actions.push_back(read_action(actions[i], at(ap, i), strings));
   return o;
 }
 
@@ -241,6 +276,8 @@ json::value to_state(const Aggregate &agg) {
   o["months"] = std::move(months);
   o["undated"] = period(agg.undated);
   json::array groups;
+  const StringTable table(agg);
+  o["strings"] = table.value();
   std::vector<const Occurrence *> sorted;
   std::vector<std::pair<const std::string *, const Group *>> by_key;
   by_key.reserve(agg.groups.size());
@@ -254,7 +291,7 @@ json::value to_state(const Aggregate &agg) {
     for (const Occurrence &x : g) sorted.push_back(&x);
     std::sort(sorted.begin(), sorted.end(), [](const Occurrence *a, const Occurrence *b) { return occurrence_before(*a, *b); });
     json::array occ;
-    for (const Occurrence *x : sorted) occ.push_back(occurrence(*x));
+    for (const Occurrence *x : sorted) occ.push_back(occurrence(*x, table));
     groups.push_back(json::array{key, std::move(occ)});
   }
   o["groups"] = std::move(groups);
@@ -294,9 +331,9 @@ json::value to_state(const Aggregate &agg) {
            std::tie(b->due_on, b->incident, b->action, *b->source, b->line);
   });
   for (const WorkItem *w : items)
-    worklist.push_back(json::array{w->incident, w->action, w->title, *w->owner, *w->team, to_string(w->status),
+    worklist.push_back(json::array{w->incident, w->action, w->title, table(w->owner), table(w->team), to_string(w->status),
                                    to_string(w->reason), day_or_null(w->completed), day_or_null(w->last_verified),
-                                   day_or_null(w->due_on), *w->source, w->line});
+                                   day_or_null(w->due_on), table(w->source), w->line});
   o["worklist"] = std::move(worklist);
   return o;
 }
@@ -343,6 +380,12 @@ Aggregate from_state(const json::value &state) {
     }
   }
   agg.undated = read_period(member(o, "undated", root), "/undated");
+  std::vector<Str> strings;
+  {
+    const auto &a = array(member(o, "strings", root), "/strings");
+    strings.reserve(a.size());
+    for (std::size_t i = 0; i < a.size(); ++i) strings.push_back(agg.pool.intern(string(a[i], at("/strings", i))));
+  }
   {
     const auto &a = array(member(o, "groups", root), "/groups");
     for (std::size_t i = 0; i < a.size(); ++i) {
@@ -351,7 +394,7 @@ Aggregate from_state(const json::value &state) {
       Group &g = agg.groups[string(x[0], at(p, 0))];
       const std::string op = at(p, 1);
       const auto &occ = array(x[1], op);
-      for (std::size_t k = 0; k < occ.size(); ++k) g.push_back(read_occurrence(occ[k], at(op, k), agg.pool));
+      for (std::size_t k = 0; k < occ.size(); ++k) g.push_back(read_occurrence(occ[k], at(op, k), strings));
     }
   }
   agg.factors = count(member(o, "factors", root), "/factors");
@@ -402,14 +445,14 @@ Aggregate from_state(const json::value &state) {
       w.incident = string(x[0], at(p, 0));
       w.action = string(x[1], at(p, 1));
       w.title = string(x[2], at(p, 2));
-      w.owner = agg.pool.intern(string(x[3], at(p, 3)));
-      w.team = agg.pool.intern(string(x[4], at(p, 4)));
+      w.owner = pooled(x[3], at(p, 3), strings);
+      w.team = pooled(x[4], at(p, 4), strings);
       w.status = enumerator<ActionStatus>(x[5], at(p, 5));
       w.reason = enumerator<ReverifyReason>(x[6], at(p, 6));
       w.completed = day(x[7], at(p, 7));
       w.last_verified = day(x[8], at(p, 8));
       w.due_on = day(x[9], at(p, 9));
-      w.source = agg.pool.intern(string(x[10], at(p, 10)));
+      w.source = pooled(x[10], at(p, 10), strings);
       w.line = count(x[11], at(p, 11));
       agg.worklist.push_back(std::move(w));
     }
