@@ -39,6 +39,7 @@ inline constexpr std::int32_t no_day = std::numeric_limits<std::int32_t>::min();
  */
 struct LogHistogram {
   static constexpr double gamma = 1.02;
+  static constexpr std::int32_t max_bucket = 2206; ///< where INT64_MAX seconds falls
   std::map<std::int32_t, u64> buckets;
   u64 count = 0;    ///< values in the buckets (non-negative)
   u64 negative = 0; ///< values below zero, not in the buckets

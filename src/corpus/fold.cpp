@@ -64,11 +64,17 @@ u64 nearest_rank(double q, u64 n) noexcept {
 std::int64_t LogHistogram::quantile(double q) const {
   const u64 rank = nearest_rank(q, count);
   u64 seen = 0;
+  std::int32_t bucket = buckets.rbegin()->first;
   for (const auto &[b, n] : buckets) {
     seen += n;
-    if (seen >= rank) return std::llround(estimate(b));
+    if (seen >= rank) {
+      bucket = b;
+      break;
+    }
   }
-  return std::llround(estimate(buckets.rbegin()->first));
+  // The top bucket's estimate can exceed what 64 bits hold; so can no real duration.
+  const double e = estimate(bucket);
+  return e >= 9.2e18 ? std::numeric_limits<std::int64_t>::max() : std::llround(e);
 }
 
 void IntHistogram::merge(const IntHistogram &other) {
@@ -378,24 +384,32 @@ bool Aggregate::add(const Document &doc, std::string_view source, u64 line, cons
     if (a.due && a.completed_at) due_to_done.add(std::int64_t{day_of(a.completed_at->micros)} - a.due->days);
 
     if (!detail::is_finished(a)) continue;
+    // The day `window` days after `from`, when that is on or before as_of (compared as a
+    // double first, so that a huge window cannot overflow the cast); else nothing.
+    auto due_by_now = [&](std::int32_t from) -> std::optional<std::int32_t> {
+      const double due = std::floor(static_cast<double>(from) + window);
+      if (!(due <= static_cast<double>(as_of_day))) return std::nullopt;
+      return static_cast<std::int32_t>(due);
+    };
     WorkItem w;
+    std::optional<std::int32_t> due;
     if (!latest) {
       w.reason = ReverifyReason::never_verified;
       if (a.completed_at) {
         w.completed = day_of(a.completed_at->micros);
-        w.due_on = static_cast<std::int32_t>(std::floor(w.completed + window));
+        due = due_by_now(w.completed);
       } else {
-        w.due_on = as_of_day; // completion unknown: due at once
+        due = as_of_day; // completion unknown: due at once
       }
     } else if (latest->result == VerificationResult::effective && latest->date) {
       w.reason = ReverifyReason::stale;
       w.last_verified = latest->date->days;
-      w.due_on = static_cast<std::int32_t>(std::floor(latest->date->days + window));
-      if (a.completed_at) w.completed = day_of(a.completed_at->micros);
+      due = due_by_now(latest->date->days);
     } else {
       continue; // not effective: new work, not re-verification
     }
-    if (w.due_on > as_of_day) continue;
+    if (!due) continue;
+    w.due_on = *due;
     if (w.completed == no_day && a.completed_at) w.completed = day_of(a.completed_at->micros);
     w.incident = incident_id;
     w.action = a.id.value_or("");

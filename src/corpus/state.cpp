@@ -177,7 +177,8 @@ LogHistogram read_histogram(const json::value &v, const std::string &path) {
     const std::string p = at(bp, i);
     const auto &pair = array(buckets[i], p, 2);
     const std::int64_t b = integer(pair[0], at(p, 0));
-    if (b < 0 || b > 100000) bad(at(p, 0), "bucket out of range");
+    // The largest 64-bit duration is in bucket ⌈ln(2^63) / ln 1.02⌉ = 2206.
+    if (b < 0 || b > LogHistogram::max_bucket) bad(at(p, 0), "bucket out of range");
     const u64 n = count(pair[1], at(p, 1));
     h.buckets[static_cast<std::int32_t>(b)] += n;
     sum += n;

@@ -706,3 +706,57 @@ TEST_CASE("files, directories and streams: NDJSON sniffed, hidden names skipped"
 TEST_CASE("thread counts above the limit are refused") {
   CHECK_THROWS_AS(pm::Corpus(pm::Policy{}, {257, 10}), pm::error);
 }
+
+namespace {
+
+// Every node of a JSON value, as pointers to it, depth first.
+void collect(json::value &v, std::vector<json::value *> &out) {
+  out.push_back(&v);
+  if (v.is_object())
+    for (auto &m : v.as_object()) collect(m.value(), out);
+  else if (v.is_array())
+    for (auto &e : v.as_array()) collect(e, out);
+}
+
+} // namespace
+
+TEST_CASE("a damaged state is refused with errc::format, or read; never a crash") {
+  const json::value state = hand_corpus().state();
+  std::vector<json::value> replacements = {nullptr, -1, "x", json::array{}, json::object{}, 1e300, 4294967296};
+  std::size_t refused = 0, read = 0;
+  json::value copy = state;
+  std::vector<json::value *> nodes;
+  collect(copy, nodes);
+  const std::size_t n = nodes.size();
+  for (std::size_t i = 1; i < n; ++i) {
+    for (const json::value &r : replacements) {
+      json::value damaged = state;
+      std::vector<json::value *> at;
+      collect(damaged, at);
+      REQUIRE(at.size() == n);
+      *at[i] = r;
+      try {
+        const pm::Corpus c = pm::Corpus::from_state(damaged);
+        (void)c.analyze();
+        ++read;
+      } catch (const pm::error &e) {
+        CHECK(e.code() == pm::errc::format);
+        ++refused;
+      }
+    }
+  }
+  CHECK(refused > 0);
+  CHECK(refused + read == (n - 1) * replacements.size());
+}
+
+TEST_CASE("a re-verification window too large for any calendar puts nothing on the worklist") {
+  pm::Policy policy = as_of("2024-06-01T00:00:00Z");
+  policy.thresholds.verify_within_days = 1e300;
+  pm::Corpus c(policy);
+  for (const char *doc : {inc1, inc4, inc2, inc3}) REQUIRE(c.add_json(doc));
+  CHECK(c.analyze().at("validation").at("count") == 0);
+  // An action done with no completion date is due at once, whatever the window.
+  REQUIRE(c.add_json(R"({"schema":"postmortem/1","incident":{"id":"X","title":"x","category":"other"},
+    "actions":[{"id":"a","title":"a","status":"done"}]})"));
+  CHECK(c.analyze().at("validation").at("count") == 1);
+}
