@@ -6,6 +6,7 @@ state; the states are merged and analysed once (docs/corpus.md, "Distributed run
     PM_LIBRARY=build/capi/libpostmortem.so PYTHONPATH=bindings/python \\
         python3 examples/python/recurrences.py tests/cli/data/corpus
 """
+import concurrent.futures
 import functools
 import multiprocessing
 import pathlib
@@ -36,8 +37,9 @@ def main(roots: list[str], workers: int = 3) -> int:
     files = sorted(str(p) for root in roots for p in pathlib.Path(root).rglob("*")
                    if p.suffix in (".json", ".ndjson", ".jsonl"))
     partitions = [files[i::workers] for i in range(workers)]
-    with multiprocessing.get_context("spawn").Pool(workers) as pool:
-        states = pool.map(partial, partitions)
+    # A process pool that fails (BrokenProcessPool) rather than waits when a worker dies.
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        states = list(pool.map(partial, partitions))
     with pm.Corpus.from_json(functools.reduce(merge, states), policy=POLICY) as corpus:
         stats = corpus.analyze(top=10)
     summary = stats["summary"]

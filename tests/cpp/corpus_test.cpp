@@ -6,6 +6,7 @@
 #include <postmortem/corpus.hpp> // first: the header must be self-contained
 
 #include "corpus/aggregate.hpp" // the histogram, tested directly
+#include "support.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -29,12 +30,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-pm::Policy as_of(const char *timestamp) {
-  pm::Policy p;
-  p.as_of = pm::Timestamp::parse(timestamp);
-  REQUIRE(p.as_of);
-  return p;
-}
+pm::Policy as_of(const char *timestamp) { return pm_test::policy_as_of(timestamp); }
 
 std::string analysis(const pm::Corpus &c, std::size_t top = 20) { return json::serialize(c.analyze({top})); }
 
@@ -103,11 +99,7 @@ TEST_CASE("normalized_title: Snowball stems of the words that are not stop words
 TEST_CASE("title_stop_words is sorted, and docs/corpus.md lists exactly those words") {
   const auto words = pm::title_stop_words();
   CHECK(std::is_sorted(words.begin(), words.end()));
-  std::ifstream in(PM_TEST_DATA_DIR "/../../docs/corpus.md");
-  REQUIRE(in);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  const std::string doc = ss.str();
+  const std::string doc = pm_test::read_file(pm_test::source_dir() / "docs" / "corpus.md");
   const auto start = doc.find("<!-- stop words -->");
   REQUIRE(start != std::string::npos);
   const auto end = doc.find("<!-- /stop words -->", start);

@@ -30,12 +30,7 @@ using pm::PriorityTier;
 
 namespace {
 
-pm::Policy as_of(const char *timestamp) {
-  pm::Policy p;
-  p.as_of = pm::Timestamp::parse(timestamp);
-  REQUIRE(p.as_of);
-  return p;
-}
+pm::Policy as_of(const char *timestamp) { return pm_test::policy_as_of(timestamp); }
 
 pm::Document doc_with_actions(const std::string &actions) {
   return pm::parse(pm_test::minimal_doc("", R"(, "actions": [)" + actions + "]"));

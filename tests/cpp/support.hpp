@@ -2,6 +2,8 @@
 #ifndef POSTMORTEM_TESTS_CPP_SUPPORT_HPP
 #define POSTMORTEM_TESTS_CPP_SUPPORT_HPP
 
+#include <postmortem/policy.hpp>
+
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -20,6 +22,15 @@ inline std::filesystem::path data_dir() { return std::filesystem::path(PM_TEST_D
 
 /// The repository root (tests/data/../..).
 inline std::filesystem::path source_dir() { return data_dir().parent_path().parent_path(); }
+
+/// The default policy with "now" fixed at `timestamp` (RFC 3339); fails the test when it
+/// does not parse.
+inline postmortem::Policy policy_as_of(const char *timestamp) {
+  postmortem::Policy p;
+  p.as_of = postmortem::Timestamp::parse(timestamp);
+  REQUIRE(p.as_of);
+  return p;
+}
 
 /// The whole file as bytes; fails the current test when it cannot be read.
 inline std::string read_file(const std::filesystem::path &path) {
