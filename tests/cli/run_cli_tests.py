@@ -288,6 +288,16 @@ SAMPLE_METRICS = {
 }
 
 
+def run_json(t, command, *args, expect=0, **kw):
+    """Runs `COMMAND --format json ARGS`; returns (result, parsed JSON), failing the case when
+    the output is not JSON."""
+    r = t.run(command, "--format", "json", *args, expect=expect, **kw)
+    try:
+        return r, json.loads(r.out)
+    except ValueError as e:
+        raise Failure(f"{command} --format json output is not JSON: {e}\n" + r.describe())
+
+
 def human_duration(seconds):
     """Python twin of the CLI's readable durations: 1h 22m 50s, 7d 8h, -30m, 0s."""
     s = abs(seconds)
@@ -299,11 +309,7 @@ def human_duration(seconds):
 def metrics_of(t, *args, expect=0, **kw):
     """Runs `metrics --format json`; returns (result, parsed JSON) after checking its shape:
     the members in order, no null anywhere, every metric and milestone well-formed."""
-    r = t.run("metrics", "--format", "json", *args, expect=expect, **kw)
-    try:
-        m = json.loads(r.out)
-    except ValueError as e:
-        raise Failure(f"metrics --format json output is not JSON: {e}\n" + r.describe())
+    r, m = run_json(t, "metrics", *args, expect=expect, **kw)
     t.check(list(m) == METRICS_KEYS, f"top-level members must be {METRICS_KEYS}", r)
     t.check("null" not in r.out, "absent values are absent keys, never null", r)
     t.check(list(m["milestones"]) == [n for n in MILESTONE_NAMES if n in m["milestones"]],
@@ -392,11 +398,7 @@ SAMPLE_SCORES = {
 def score_of(t, *args, expect=0, **kw):
     """Runs `score --format json`; returns (result, parsed JSON) after checking its shape: the
     points of every score's terms add up to the score (to rounding)."""
-    r = t.run("score", "--format", "json", *args, expect=expect, **kw)
-    try:
-        s = json.loads(r.out)
-    except ValueError as e:
-        raise Failure(f"score --format json output is not JSON: {e}\n" + r.describe())
+    r, s = run_json(t, "score", *args, expect=expect, **kw)
     t.check(list(s) == SCORE_KEYS, f"score keys {list(s)}", r)
     for what, obj in [("severity", s["severity"]), ("quality", s["quality"])] + \
             [(f"action {a.get('id')}", a) for a in s["actions"]]:
@@ -593,11 +595,7 @@ PLAN_EXPECTED = {
 
 def plan_of(t, *args, expect=0, **kw):
     """Runs `plan --format json`; returns (result, parsed JSON) after checking its shape."""
-    r = t.run("plan", "--format", "json", *args, expect=expect, **kw)
-    try:
-        p = json.loads(r.out)
-    except ValueError as e:
-        raise Failure(f"plan --format json output is not JSON: {e}\n" + r.describe())
+    r, p = run_json(t, "plan", *args, expect=expect, **kw)
     t.check(list(p) == PLAN_KEYS, f"plan keys {list(p)}", r)
     t.check([i["position"] for i in p["items"]] == list(range(1, len(p["items"]) + 1)), "positions", r)
     position = {i["id"]: i["position"] for i in p["items"]}
@@ -1783,11 +1781,7 @@ def planted_bad(path):
 
 def stats_of(t, *args, expect=0, **kw):
     """Runs `stats --format json`; returns (result, parsed JSON) after checking its shape."""
-    r = t.run("stats", "--format", "json", *args, expect=expect, **kw)
-    try:
-        s = json.loads(r.out)
-    except ValueError as e:
-        raise Failure(f"stats --format json output is not JSON: {e}\n" + r.describe())
+    r, s = run_json(t, "stats", *args, expect=expect, **kw)
     t.check(list(s) == STATS_KEYS, f"top-level members must be {STATS_KEYS}, got {list(s)}", r)
     t.check(s["schema"] == "postmortem-stats/1", "schema postmortem-stats/1", r)
     return r, s
