@@ -11,6 +11,7 @@
 #include <postmortem/score.hpp>
 
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <map>
@@ -228,6 +229,12 @@ std::int32_t month_of(std::int32_t day) noexcept;
 /// "YYYY-MM" of a month key; "YYYY-Qn" of a quarter key (year * 4 + quarter − 1).
 std::string month_name(std::int32_t month);
 std::string quarter_name(std::int32_t quarter);
+
+/// A number as JSON: integral values as integers (90, not 90.0), others as doubles.
+inline boost::json::value json_number(double v) {
+  if (v == std::floor(v) && std::abs(v) < 9e15) return boost::json::value(static_cast<std::int64_t>(v));
+  return boost::json::value(v);
+}
 
 /// The analysis JSON (analyze.cpp).
 boost::json::value analyze(const Aggregate &agg, const AnalyzeOptions &options, const Policy &policy);

@@ -62,12 +62,6 @@ std::string most_frequent(const Map &counts) {
 
 std::size_t limit(std::size_t n, const AnalyzeOptions &options) { return options.top == 0 ? n : std::min(n, options.top); }
 
-// Integral numbers as integers (90, not 90.0).
-json::value number(double v) {
-  if (v == std::floor(v) && std::abs(v) < 9e15) return json::value(static_cast<std::int64_t>(v));
-  return json::value(v);
-}
-
 json::object period_value(const Period &p, std::string_view name) {
   json::object o;
   if (!name.empty()) o["period"] = name;
@@ -524,7 +518,7 @@ json::value analyze(const Aggregate &agg, const AnalyzeOptions &options, const P
   json::object o;
   o["schema"] = "postmortem-stats/1";
   o["as_of"] = Day{agg.as_of_day}.to_string();
-  o["verify_within_days"] = number(agg.verify_within_days);
+  o["verify_within_days"] = json_number(agg.verify_within_days);
   o["summary"] = summary_value(agg, groups);
   o["trends"] = trends_value(agg);
   o["factors"] = factors_value(agg, groups, options);

@@ -264,9 +264,7 @@ json::value to_state(const Aggregate &agg) {
   json::object o;
   o["schema"] = state_schema;
   o["as_of"] = Day{agg.as_of_day}.to_string();
-  o["verify_within_days"] = agg.verify_within_days == std::floor(agg.verify_within_days) && agg.verify_within_days < 9e15
-                                ? json::value(static_cast<std::int64_t>(agg.verify_within_days))
-                                : json::value(agg.verify_within_days);
+  o["verify_within_days"] = json_number(agg.verify_within_days);
   o["documents"] = agg.documents;
   o["bad"] = agg.bad;
   json::array problems;
